@@ -1,0 +1,89 @@
+# Anjian: `make run` starts the demo city, `make test` checks everything. Needs only Python 3.11,
+# Node.js/npm and apt; the Makefile builds its own virtual environment from the lock file.
+
+PYTHON_BASE ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
+CHROMIUM ?= /usr/bin/chromium
+VENDOR := anjian/static/vendor
+export ANJIAN_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster*.css $(VENDOR)/markercluster/
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+# `make run`: the embedded demo (SQLite, file-system broker); no external service needed.
+run: install assets messages
+	mkdir -p $(ANJIAN_VAR_DIR)
+	$(PY) manage.py migrate --no-input
+	test -f $(ANJIAN_VAR_DIR)/.demo-loaded || ( $(PY) manage.py load_reference && $(PY) manage.py load_demo --seed 2018 && touch $(ANJIAN_VAR_DIR)/.demo-loaded )
+	$(PY) manage.py demo_accounts --summary
+	@echo "Anjian: http://$(HOST):$(PORT)/"
+	$(VENV)/bin/celery -A anjian worker -B --pool solo --loglevel WARNING --schedule $(ANJIAN_VAR_DIR)/celerybeat-schedule & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn anjian.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy anjian
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: install assets messages
+	env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser"
+
+# PostgreSQL: DATABASE_URL when set, otherwise the local server when it answers.
+test-postgres: install assets messages
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then url="$(PG_URL)"; fi; \
+	if [ -z "$$url" ]; then echo "PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; \
+	else DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; fi
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+
+test-browser: install assets messages $(CHROMIUM)
+	env -u DATABASE_URL ANJIAN_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m browser
+
+test: check test-sqlite test-postgres test-browser
+
+bench: install assets
+	$(PY) -m bench
+
+# Regenerate the lock file from pyproject.toml (a maintainer's step, not part of the build).
+lock:
+	rm -rf /tmp/anjian-lock && $(PYTHON_BASE) -m venv /tmp/anjian-lock
+	/tmp/anjian-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/anjian-lock/bin/pip freeze --exclude-editable | grep -v '^anjian' > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

@@ -1,0 +1,20 @@
+"""The JSON API at ``/api/v1``: every module's router, one error format, offline docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from anjian.core.api import install_error_handlers
+from anjian.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Anjian API",
+    version="1",
+    description="安监平台接口 / Anjian work-safety supervision API",
+    urls_namespace="api",
+    auth=[django_auth],
+)
+install_error_handlers(api)
+
+api.add_router("/", orgs_router)

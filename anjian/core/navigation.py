@@ -1,0 +1,60 @@
+"""The navigation, built from what the signed-in user may do.
+
+This is the one place that decides which menu entries a user sees: each entry names the roles
+it is for (``None``: every signed-in user). Modules add their entries to ``MENU``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from anjian.accounts.access import grants_for
+from anjian.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[str] | None = None
+
+    def allows(self, roles: frozenset[str]) -> bool:
+        return self.roles is None or bool(self.roles & roles)
+
+
+OFFICIALS = frozenset({Role.CITY, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.ENFORCEMENT})
+
+MENU: list[NavItem] = [
+    NavItem(_("工作台"), "core:home", "home"),
+    NavItem(_("镇街"), "orgs:town_list", "map", OFFICIALS | {Role.ADMIN}),
+    NavItem(_("部门与专委会"), "orgs:department_list", "building", OFFICIALS | {Role.ADMIN}),
+    NavItem(
+        _("网格"),
+        "orgs:grid_list",
+        "grid",
+        frozenset({Role.CITY, Role.TOWN, Role.GRID, Role.ADMIN}),
+    ),
+    NavItem(_("消息"), "core:inbox", "bell"),
+    NavItem(_("后台任务"), "core:job_list", "clock"),
+]
+
+
+def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
+    """The menu entries the user may see, each marked active when it matches the path."""
+    if not user.is_authenticated:
+        return []
+    roles = grants_for(user).roles
+    entries = []
+    for item in MENU:
+        if not item.allows(roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return entries

@@ -1,0 +1,25 @@
+"""Platform housekeeping tasks, run by Celery beat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from anjian.core.models import Job
+
+
+@shared_task(name="anjian.core.tasks.purge_old_jobs")
+def purge_old_jobs() -> int:
+    """Delete job records older than ``JOB_RETENTION_DAYS``; returns how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.JOB_RETENTION_DAYS)
+    deleted, _ = Job.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+@shared_task(name="anjian.core.tasks.ping")
+def ping(message: str = "pong") -> str:
+    """Echo ``message``: proves a worker is consuming the queue."""
+    return message

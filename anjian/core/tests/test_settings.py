@@ -1,0 +1,52 @@
+"""Production mode refuses unsafe settings and passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_KEY = "k" * 20 + "-production-secret-0123456789-abcdefghij"
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_the_default_secret_key():
+    result = _manage("check", ANJIAN_MODE="production")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _manage("check", ANJIAN_MODE="production", SECRET_KEY=GOOD_KEY, DEBUG="true")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_passes_the_deployment_checks_clean():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ANJIAN_MODE="production",
+        SECRET_KEY=GOOD_KEY,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_malformed_boolean_fails_at_start_up():
+    result = _manage("check", DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG='perhaps'" in result.stderr

@@ -1,0 +1,240 @@
+"""Loading the reference data (divisions, industries, categories, boundaries, departments).
+
+Every loader is idempotent: it updates rows by their natural key, so running it again changes
+nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from anjian.orgs.choices import IndustryLevel, TownKind
+from anjian.orgs.models import (
+    CITY_CODE,
+    Boundary,
+    Committee,
+    Department,
+    Grid,
+    Industry,
+    SupervisionCategory,
+    Town,
+    TownRenaming,
+)
+
+APP_DATA_DIR = Path(__file__).resolve().parent / "data"
+_LEVELS = {
+    "门类": IndustryLevel.SECTION,
+    "大类": IndustryLevel.DIVISION,
+    "中类": IndustryLevel.GROUP,
+    "小类": IndustryLevel.CLASS,
+}
+_TOWN_KINDS = {"town": TownKind.TOWN, "subdistrict": TownKind.SUBDISTRICT}
+_REPLACED_BY = re.compile(r"replaced by (\d{12})")
+
+Progress = Callable[[Iterable[Any], str], Iterable[Any]]
+
+
+def _no_progress(items: Iterable[Any], _label: str) -> Iterable[Any]:
+    return items
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _codes(cell: str) -> list[str]:
+    return [code.strip() for code in cell.split(";") if code.strip()]
+
+
+@dataclass
+class LoadReport:
+    towns: int = 0
+    renamings: int = 0
+    industries: int = 0
+    categories: int = 0
+    boundaries: int = 0
+    departments: int = 0
+    committees: int = 0
+
+
+@transaction.atomic
+def load_reference(data_dir: Path, progress: Progress = _no_progress) -> LoadReport:
+    """Load everything from ``data_dir`` (shared/data) and the app's own configuration files."""
+    report = LoadReport()
+    report.towns, report.renamings = load_towns(data_dir / "tengzhou_divisions.csv")
+    report.industries = load_industries(data_dir / "gbt4754_2017.csv", progress)
+    report.categories = load_categories(data_dir / "safety_supervision_categories.csv")
+    report.boundaries = load_boundaries(data_dir)
+    report.departments = load_departments(APP_DATA_DIR / "departments.csv")
+    report.committees = load_committees(APP_DATA_DIR / "committees.csv")
+    return report
+
+
+def load_towns(path: Path) -> tuple[int, int]:
+    """Tengzhou's 21 towns and streets of 2018, with later renamings kept as history.
+
+    A division that NBS later replaced (东沙河镇 → 东沙河街道, NBS 2020 edition) becomes a
+    :class:`TownRenaming` of its successor, not a 22nd town.
+    """
+    rows = [r for r in _read_csv(path) if r["parent_code"] == CITY_CODE]
+    current = [r for r in rows if r["in_nbs_2023"] == "Y"]
+    for row in current:
+        Town.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "kind": _TOWN_KINDS[row["level"]]}
+        )
+    renamings = 0
+    for row in rows:
+        match = _REPLACED_BY.search(row["valid_from_note"])
+        if row["in_nbs_2023"] == "N" and match:
+            successor = Town.objects.get(code=match.group(1))
+            TownRenaming.objects.update_or_create(
+                former_code=row["code"],
+                defaults={
+                    "town": successor,
+                    "former_name": row["name"],
+                    "former_kind": _TOWN_KINDS[row["level"]],
+                    "changed_in": "NBS 2020 (2020-06-30)",
+                },
+            )
+            renamings += 1
+    return len(current), renamings
+
+
+def load_industries(path: Path, progress: Progress = _no_progress) -> int:
+    """GB/T 4754-2017, all four levels, parents before children."""
+    rows = _read_csv(path)
+    ids: dict[str, int] = dict(Industry.objects.values_list("code", "id"))
+    for level in ("门类", "大类", "中类", "小类"):
+        batch = [
+            Industry(
+                code=row["code"],
+                name=row["name"],
+                level=_LEVELS[level],
+                parent_id=ids.get(row["parent_code"]) if row["parent_code"] else None,
+                section=row["section"],
+                description=row["description"],
+            )
+            for row in progress([r for r in rows if r["level"] == level], f"GB/T 4754 {level}")
+        ]
+        Industry.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["name", "level", "parent", "section", "description"],
+        )
+        ids = dict(Industry.objects.values_list("code", "id"))
+    return len(rows)
+
+
+def load_categories(path: Path) -> int:
+    """The supervision categories: regulators' lists of industries and fields."""
+    rows = _read_csv(path)
+    for row in rows:
+        SupervisionCategory.objects.update_or_create(
+            list_id=row["list_id"],
+            order=int(row["item_order"]),
+            defaults={
+                "list_name": row["list_name"],
+                "name": row["item"],
+                "source_document": row["source_document"],
+                "source_article": row["source_article"],
+                "industry_scope": row["gbt4754_2017_scope_from_source"],
+                "note": row["note"],
+            },
+        )
+    return len(rows)
+
+
+def load_boundaries(data_dir: Path) -> int:
+    """The city outline and Zaozhuang's counties, WGS84, for the offline maps."""
+    city = json.loads((data_dir / "tengzhou_wgs84.geojson").read_text(encoding="utf-8"))
+    Boundary.objects.update_or_create(
+        code=CITY_CODE, defaults={"name": "滕州市", "geojson": _collection(city["features"])}
+    )
+    counties = json.loads(
+        (data_dir / "zaozhuang_counties_wgs84.geojson").read_text(encoding="utf-8")
+    )
+    Boundary.objects.update_or_create(
+        code="370400000000",
+        defaults={"name": "枣庄市", "geojson": _collection(counties["features"])},
+    )
+    return 2
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _industries(codes: list[str], source: str) -> list[Industry]:
+    found = list(Industry.objects.filter(code__in=codes))
+    missing = set(codes) - {industry.code for industry in found}
+    if missing:
+        raise ValueError(f"{source}: unknown GB/T 4754-2017 codes {sorted(missing)}")
+    return found
+
+
+def load_departments(path: Path) -> int:
+    """The industry departments and the industries each supervises (city office's file)."""
+    rows = _read_csv(path)
+    for row in rows:
+        department, _ = Department.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "order": int(row["order"]),
+            },
+        )
+        department.industries.set(_industries(_codes(row["industries"]), row["code"]))
+    return len(rows)
+
+
+def load_committees(path: Path) -> int:
+    """The work safety committee and its specialised committees (city office's file)."""
+    rows = _read_csv(path)
+    for row in rows:
+        committee, _ = Committee.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "order": int(row["order"]),
+                "lead_department": Department.objects.get(code=row["lead_department"]),
+            },
+        )
+        committee.members.set(Department.objects.filter(code__in=_codes(row["members"])))
+        committee.industries.set(_industries(_codes(row["industries"]), row["code"]))
+    return len(rows)
+
+
+def departments_for_industry(industry_code: str) -> list[Department]:
+    """Departments whose industry list covers ``industry_code`` (at any level above it)."""
+    prefixes = {industry_code[:n] for n in range(2, len(industry_code) + 1)}
+    section = Industry.objects.filter(code=industry_code).values_list("section", flat=True)
+    return list(Department.objects.filter(industries__code__in=prefixes | set(section)).distinct())
+
+
+@transaction.atomic
+def build_demo_grids(per_town: int = 4) -> int:
+    """A deterministic grid layout for the demo: ``per_town`` grids in every town."""
+    created = 0
+    for town in Town.objects.all():
+        for number in range(1, per_town + 1):
+            _, was_created = Grid.objects.get_or_create(
+                code=f"{town.code[6:9]}-{number:02d}",
+                defaults={
+                    "name": f"{town.name}第{number}网格",
+                    "town": town,
+                    "description": f"{town.name}第{number}片区",
+                },
+            )
+            created += was_created
+    return created

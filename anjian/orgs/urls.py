@@ -1,0 +1,12 @@
+from django.urls import path
+
+from anjian.orgs import views
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("towns/", views.town_list, name="town_list"),
+    path("departments/", views.department_list, name="department_list"),
+    path("grids/", views.grid_list, name="grid_list"),
+    path("grids/<str:code>/", views.grid_detail, name="grid_detail"),
+]

@@ -1,0 +1,49 @@
+"""Project-wide test fixtures: personas built on the loaded reference data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from anjian.accounts.choices import ROLE_JURISDICTION
+from anjian.accounts.models import RoleAssignment, User
+
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Load the real reference data once per test database."""
+    from anjian.orgs.services import build_demo_grids, load_reference
+
+    with django_db_blocker.unblock():
+        load_reference(settings.SHARED_DATA_DIR)
+        build_demo_grids(per_town=2)
+    yield
+
+
+TEST_PASSWORD = "Str0ng!Passw0rd"  # noqa: S105
+
+
+def make_user(username: str, *roles: tuple[str, str], password: str = TEST_PASSWORD) -> User:
+    """A user holding ``roles``, each a (role, jurisdiction code) pair."""
+    user = User.objects.create_user(username=username, password=password)
+    for role, code in roles:
+        RoleAssignment.objects.create(
+            user=user,
+            role=role,
+            jurisdiction_kind=ROLE_JURISDICTION[role],
+            jurisdiction_code=code,
+        )
+    return user
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where tests keep screenshots and files for people to look at (ignored by git)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
