@@ -71,8 +71,8 @@ def test_the_gravest_measure_decides() -> None:
 
 
 def test_float_and_string_losses_are_exact() -> None:
-    assert accident.grade(0, 0, 1e7) is RS  # type: ignore[arg-type]
-    assert accident.grade(0, 0, "10000000") is RS  # type: ignore[arg-type]
+    assert accident.grade(0, 0, 1e7) is RS
+    assert accident.grade(0, 0, "10000000") is RS
 
 
 @pytest.mark.parametrize(

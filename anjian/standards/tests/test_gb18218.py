@@ -180,7 +180,7 @@ def test_single_substance_exactly_at_threshold_is_major() -> None:
     assert result.s == 1 and result.is_major
     assert result.lines == (gb18218.Line(Decimal(10), Decimal(2), Decimal(1)),)
     threshold, beta, ratio = result.lines[0]
-    assert (threshold, beta, ratio) == (10, 2, 1)
+    assert (threshold, beta, ratio) == (Decimal(10), Decimal(2), Decimal(1))
     # R = 0.5 × 2 × 1 = 1 → level 4
     assert result.alpha == Decimal("0.5") and result.r == 1 and result.level == 4
 
@@ -260,7 +260,7 @@ def test_table3_beta_wins_over_category() -> None:
 
 def test_category_only_item() -> None:
     result = assess([Item(1000, category="W5.3")], 0)
-    assert result.lines[0] == (1000, 1, 1)
+    assert result.lines[0] == gb18218.Line(Decimal(1000), Decimal(1), Decimal(1))
 
 
 def test_several_hazards_take_the_lowest_threshold() -> None:
@@ -272,7 +272,7 @@ def test_carbon_monoxide_needs_a_category_and_takes_table3_beta() -> None:
     with pytest.raises(ValueError, match="Table 2"):
         assess([Item(10, cas="630-08-0")], 0)
     result = assess([Item(10, cas="630-08-0", category="W2")], 0)
-    assert result.lines[0] == (10, 2, 1)
+    assert result.lines[0] == gb18218.Line(Decimal(10), Decimal(2), Decimal(1))
 
 
 @pytest.mark.parametrize(
