@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "anjian.core",
     "anjian.orgs",
     "anjian.accounts",
+    "anjian.enterprises",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
@@ -174,6 +176,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-old-jobs": {"task": "anjian.core.tasks.purge_old_jobs", "schedule": 24 * 3600.0},
+    "purge-old-audit": {"task": "anjian.core.tasks.purge_old_audit", "schedule": 24 * 3600.0},
 }
 
 MQTT_URL = env_str("MQTT_URL", "")
@@ -194,6 +197,16 @@ EMAIL_BACKEND = (
 # Retention of operational records (the audit log has its own, at least 180 days).
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 90)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+
+# Audit log (等保 level 3): kept at least 180 days; a lower value refuses to start.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (等保 level 3).")
+# The HMAC key of the audit chain; defaults to one derived from SECRET_KEY. Set it separately
+# so that rotating SECRET_KEY does not make old records unverifiable.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", "")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from anjian.core import signals  # noqa: F401  (connects the Celery job recorder)
+        from anjian.core.audit import connect_safety_net
+
+        connect_safety_net()

@@ -23,3 +23,11 @@ def purge_old_jobs() -> int:
 def ping(message: str = "pong") -> str:
     """Echo ``message``: proves a worker is consuming the queue."""
     return message
+
+
+@shared_task(name="anjian.core.tasks.purge_old_audit")
+def purge_old_audit() -> int:
+    """Purge audit records older than ``AUDIT_RETENTION_DAYS``, keeping the chain verifiable."""
+    from anjian.core import audit
+
+    return audit.purge()
