@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 VENDOR := anjian/static/vendor
 export ANJIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
+.PHONY: browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -38,7 +38,8 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 assets: $(VENDOR)/.copied
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 
 # `make run`: the embedded demo (SQLite, file-system broker); no external service needed.
 run: install assets messages
@@ -68,10 +69,12 @@ test-postgres: install assets messages
 	if [ -z "$$url" ]; then echo "PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; \
 	else DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; fi
 
-$(CHROMIUM):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+# Debian's Chromium and a CJK font, installed only when missing (no browser download).
+browser-deps:
+	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test-browser: install assets messages $(CHROMIUM)
+test-browser: install assets messages browser-deps
 	env -u DATABASE_URL ANJIAN_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m browser
 
 test: check test-sqlite test-postgres test-browser

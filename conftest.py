@@ -47,3 +47,35 @@ def artifacts() -> Path:
     """Where tests keep screenshots and files for people to look at (ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def browser_page(live_server: Any) -> Iterator[Any]:
+    """A Playwright page in Debian's headless Chromium, on a live server with reference data."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from anjian.orgs.models import Town
+    from anjian.orgs.services import build_demo_grids, load_reference
+
+    if not Town.objects.exists():  # live_server tests flush the database after each test
+        load_reference(settings.SHARED_DATA_DIR)
+        build_demo_grids(per_town=2)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("ANJIAN_CHROMIUM", "/usr/bin/chromium"),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(locale="zh-CN")
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            browser.close()

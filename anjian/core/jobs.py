@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Task
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ def record_progress(task_id: str, percent: int, message: str = "") -> None:
     """Record a task's progress (0-100) and append a line to its log."""
     changes: dict[str, Any] = {"progress": max(0, min(100, percent))}
     if message:
-        changes["log"] = Concat(F("log"), f"{timezone.now():%H:%M:%S} {message}\n")
+        changes["log"] = Concat(F("log"), Value(f"{timezone.now():%H:%M:%S} {message}\n"))
     Job.objects.filter(task_id=task_id).update(**changes)
 
 

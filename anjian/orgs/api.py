@@ -1,6 +1,5 @@
 """API of the organisation: towns, departments, committees, grids, industries, boundaries."""
 
-from __future__ import annotations
 
 from typing import Annotated, Any
 
