@@ -1,0 +1,28 @@
+"""Coded values of the enterprise registry."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseStatus(models.TextChoices):
+    """Operating status. A closed enterprise stays in the registry and stays watched
+    (滕政发〔2018〕1号: 严防关闭煤矿死灰复燃)."""
+
+    OPERATING = "operating", _("在营")
+    SUSPENDED = "suspended", _("停产")
+    CLOSED = "closed", _("关闭")
+
+
+class StandardisationGrade(models.TextChoices):
+    """Safety standardisation grade (安全生产标准化等级)."""
+
+    NONE = "", _("未达标")
+    GRADE_1 = "1", _("一级")
+    GRADE_2 = "2", _("二级")
+    GRADE_3 = "3", _("三级")
+
+
+class ChangeRequestState(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
