@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from anjian.accounts.choices import ROLE_JURISDICTION, Role
 from anjian.accounts.models import RoleAssignment, User
@@ -51,5 +53,29 @@ def build(context: DemoContext) -> str:
     ]
     if grid is not None:
         specs.append(("grid_a", f"{grid.name}网格员", Role.GRID, grid.code))
+    specs += _enterprise_specs(context)
     created = sum(_account(*spec) for spec in specs)
+    _expert_period()
     return f"{created} demo accounts created"
+
+
+def _enterprise_specs(context: DemoContext) -> list[tuple[str, str, str, str]]:
+    """Two enterprise users in different towns (town_a's and town_b's) and an expert assigned
+    to the first enterprise; the enterprises themselves come from ``enterprises/demo.py``."""
+    from anjian.enterprises.demo import demo_codes
+
+    enterprise_a, enterprise_b = demo_codes(context, 2)
+    return [
+        ("enterprise_a", "企业A安全管理员", Role.ENTERPRISE, enterprise_a),
+        ("enterprise_b", "企业B安全管理员", Role.ENTERPRISE, enterprise_b),
+        ("expert", "安全专家演示用户", Role.EXPERT, enterprise_a),
+    ]
+
+
+def _expert_period() -> None:
+    """The expert's assignment runs for a year from a month ago (an expert sees an
+    enterprise only while assigned)."""
+    today = timezone.localdate()
+    RoleAssignment.objects.filter(
+        user__username="expert", role=Role.EXPERT, valid_until__isnull=True
+    ).update(valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=335))
