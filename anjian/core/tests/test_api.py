@@ -1,6 +1,7 @@
 """The API contract shared by every module: OpenAPI document, errors, pagination."""
 
 import pytest
+from openapi_spec_validator import validate
 
 from anjian.orgs.models import Grid, Industry
 from conftest import make_user
@@ -14,8 +15,9 @@ def city_client(client):
     return client
 
 
-def test_openapi_document_is_openapi_3_with_every_operation_documented(client):
+def test_openapi_document_is_valid_openapi_3_with_every_operation_documented(client):
     document = client.get("/api/v1/openapi.json").json()
+    validate(document)  # raises on any violation of the OpenAPI 3 schema
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Anjian API"
     for path, operations in document["paths"].items():
