@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from anjian.core.api import install_error_handlers
+from anjian.enterprises.api import router as enterprises_router
 from anjian.orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/", orgs_router)
+api.add_router("/enterprises", enterprises_router)

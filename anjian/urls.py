@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("anjian.accounts.urls")),
     path("orgs/", include("anjian.orgs.urls")),
+    path("enterprises/", include("anjian.enterprises.urls")),
     path("", include("anjian.core.urls")),
 ]

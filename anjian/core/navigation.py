@@ -32,6 +32,15 @@ OFFICIALS = frozenset({Role.CITY, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.EN
 
 MENU: list[NavItem] = [
     NavItem(_("工作台"), "core:home", "home"),
+    NavItem(_("企业档案"), "enterprises:list", "factory", OFFICIALS | {Role.EXPERT}),
+    NavItem(_("企业分布图"), "enterprises:map", "pin", OFFICIALS),
+    NavItem(_("本企业档案"), "enterprises:mine", "factory", frozenset({Role.ENTERPRISE})),
+    NavItem(
+        _("企业信息变更审核"),
+        "enterprises:change_requests",
+        "check",
+        frozenset({Role.CITY, Role.TOWN}),
+    ),
     NavItem(_("镇街"), "orgs:town_list", "map", OFFICIALS | {Role.ADMIN}),
     NavItem(_("部门与专委会"), "orgs:department_list", "building", OFFICIALS | {Role.ADMIN}),
     NavItem(

@@ -1,0 +1,203 @@
+"""The registry's workbook: columns, the template, export, and the annotated error copy.
+
+One column list serves the template, the export and the importer, so an exported workbook
+imports back unchanged. Row 1 holds the Chinese headers, row 2 a description of each column,
+data start at row 3. Coded columns (town, industry, status, grade, size) carry drop-down lists
+that point at the hidden sheet ``代码表``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
+
+__all__ = [
+    "COLUMNS",
+    "DATA_SHEET",
+    "FIRST_DATA_ROW",
+    "Column",
+    "annotate_workbook",
+    "category_label",
+    "write_workbook",
+]
+
+DATA_SHEET = "企业名录"
+CODE_SHEET = "代码表"
+FIRST_DATA_ROW = 3
+YES, NO = "是", "否"
+LIST_SEPARATORS = (";", "；")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    description: str
+    required: bool = False
+    width: int = 14
+    choices: str = ""  # the 代码表 column feeding its drop-down list
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("credit_code", "统一社会信用代码", "18位，按GB 32100-2015校验", True, 22),
+    Column("name", "企业名称", "营业执照上的全称", True, 30),
+    Column("former_names", "曾用名", "多个用分号；分隔", width=20),
+    Column("address", "地址", "生产经营地址", width=30),
+    Column("longitude", "经度", "WGS84，须在滕州市界内，如117.165", width=11),
+    Column("latitude", "纬度", "WGS84，如35.084", width=11),
+    Column("town", "镇街", "从下拉列表选择（也接受区划代码和原名称）", True, 12, "A"),
+    Column("grid", "网格编码", "所在镇街的网格，可空", width=10),
+    Column(
+        "industry", "行业（小类）", "GB/T 4754-2017 四位小类代码，可从下拉列表选择", True, 24, "B"
+    ),
+    Column("departments", "监管部门", "留空则按行业自动确定；指定时填部门简称，分号分隔", width=16),
+    Column("employees", "从业人数", "整数", width=9),
+    Column("annual_revenue", "年营业收入（万元）", "数字", width=12),
+    Column("above_designated_size", "规模以上", "是/否", width=9, choices="E"),
+    Column("legal_representative", "法定代表人", "", width=10),
+    Column("principal", "主要负责人", "", width=10),
+    Column("principal_phone", "主要负责人电话", "手机11位或固话如0632-5512345", width=15),
+    Column("safety_manager", "安全管理人员", "", width=10),
+    Column("safety_manager_phone", "安全管理人员电话", "手机11位或固话", width=15),
+    Column("status", "经营状态", "在营/停产/关闭", True, 9, "C"),
+    Column("categories", "监管类别", "代码见代码表F列，多个用分号；分隔", width=24),
+    Column("standardisation_grade", "标准化等级", "一级/二级/三级/未达标", width=10, choices="D"),
+    Column("standardisation_expires", "标准化有效期至", "日期，如2026-12-31", width=13),
+    Column("insurance_insurer", "安责险承保机构", "", width=16),
+    Column("insurance_expires", "安责险有效期至", "日期，如2026-12-31", width=13),
+)
+HEADERS = {column.header: column for column in COLUMNS}
+
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+_DESCRIPTION_FONT = Font(italic=True, color="666666", size=9)
+_ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+
+def category_label(key: str, name: str) -> str:
+    """A category as written in a cell: its key, a space, its name (``gongmao_8:1 冶金``)."""
+    return f"{key} {name}"
+
+
+def _code_sheet(workbook: Workbook, codes: dict[str, list[str]]) -> dict[str, int]:
+    sheet = workbook.create_sheet(CODE_SHEET)
+    heads = {
+        "A": "镇街",
+        "B": "行业小类",
+        "C": "经营状态",
+        "D": "标准化等级",
+        "E": "是否",
+        "F": "监管类别",
+    }
+    lengths: dict[str, int] = {}
+    for letter, head in heads.items():
+        values = codes.get(letter, [])
+        column = ord(letter) - ord("A") + 1
+        sheet.cell(row=1, column=column, value=head)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=column, value=value)
+        lengths[letter] = len(values)
+        sheet.column_dimensions[letter].width = 30
+    sheet.sheet_state = "hidden"
+    return lengths
+
+
+def default_codes(
+    towns: Iterable[str], industries: Iterable[str], categories: Iterable[str]
+) -> dict[str, list[str]]:
+    """The drop-down sources of the 代码表 sheet, by its column letter."""
+    return {
+        "A": list(towns),
+        "B": list(industries),
+        "C": [str(label) for label in EnterpriseStatus.labels],
+        "D": [str(label) for label in StandardisationGrade.labels],
+        "E": [YES, NO],
+        "F": list(categories),
+    }
+
+
+def write_workbook(
+    rows: Iterable[list[Any]], codes: dict[str, list[str]], *, validation_rows: int = 2000
+) -> bytes:
+    """A workbook with headers, descriptions, drop-down lists and ``rows`` (cell values in
+    column order); returned as bytes."""
+    workbook = Workbook()
+    sheet = workbook.create_sheet(DATA_SHEET, 0)
+    workbook.remove(workbook.worksheets[1])
+    for index, column in enumerate(COLUMNS, start=1):
+        head = sheet.cell(row=1, column=index, value=column.header)
+        head.font = _HEADER_FONT
+        if column.required:
+            head.fill = _REQUIRED_FILL
+        text = ("必填。" if column.required else "") + column.description
+        sheet.cell(row=2, column=index, value=text).font = _DESCRIPTION_FONT
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "C3"
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    lengths = _code_sheet(workbook, codes)
+    last = FIRST_DATA_ROW + max(count, validation_rows)
+    for index, column in enumerate(COLUMNS, start=1):
+        if not column.choices or not lengths.get(column.choices):
+            continue
+        source = (
+            f"'{CODE_SHEET}'!${column.choices}$2:${column.choices}${lengths[column.choices] + 1}"
+        )
+        validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+        validation.error = "请从下拉列表中选择"
+        validation.errorTitle = column.header
+        letter = get_column_letter(index)
+        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+        sheet.add_data_validation(validation)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def annotate_workbook(source: IO[bytes], errors: Iterable[tuple[int, str, str]]) -> bytes:
+    """A copy of the uploaded workbook with each bad cell filled red and commented with its
+    reason; errors are (row number, column header, reason)."""
+    source.seek(0)
+    workbook = load_workbook(source)
+    sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    positions = {
+        str(cell.value).strip().rstrip("*"): cell.column
+        for cell in sheet[1]
+        if cell.value is not None
+    }
+    by_cell: dict[tuple[int, int], list[str]] = {}
+    for row, header, reason in errors:
+        by_cell.setdefault((row, positions.get(header, 1)), []).append(reason)
+    for (row, column), reasons in by_cell.items():
+        cell = sheet.cell(row=row, column=column)
+        cell.fill = _ERROR_FILL
+        cell.comment = Comment("\n".join(reasons), "安监平台", width=300, height=120)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read_rows(source: IO[bytes]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of the data sheet, headers first; read-only and values only, the
+    fastest way openpyxl offers."""
+    source.seek(0)
+    workbook = load_workbook(source, read_only=True, data_only=True)
+    try:
+        sheet = (
+            workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        )
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    finally:
+        workbook.close()

@@ -1,0 +1,65 @@
+"""The registry's list filters, shared by the page, the export, the map, the dossier ZIP and
+the API: one parser, so a filtered list exports and maps exactly as it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from anjian.enterprises.choices import EnterpriseStatus
+from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
+
+__all__ = ["EnterpriseFilter"]
+
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    town: str = ""  # town code
+    industry: str = ""  # GB/T 4754-2017 code at any level (prefix) or section letter
+    category: str = ""  # supervision category id
+    status: str = ""
+    q: str = ""  # name, pinyin initials or credit code
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> EnterpriseFilter:
+        def get(key: str) -> str:
+            return str(params.get(key) or "").strip()[:100]
+
+        status = get("status")
+        category = get("category")
+        return cls(
+            town=get("town"),
+            industry=get("industry"),
+            category=category if category.isdigit() else "",
+            status=status if status in EnterpriseStatus.values else "",
+            q=get("q"),
+        )
+
+    def apply(self, queryset: EnterpriseQuerySet) -> EnterpriseQuerySet:
+        """Narrow an (already scoped) queryset."""
+        if self.town:
+            queryset = queryset.filter(town__code=self.town)
+        if self.industry:
+            if self.industry.isalpha():
+                queryset = queryset.filter(industry__section=self.industry.upper())
+            else:
+                queryset = queryset.filter(industry__code__startswith=self.industry)
+        if self.category:
+            through = Enterprise.categories.through.objects.filter(
+                supervisioncategory_id=int(self.category)
+            ).values("enterprise_id")
+            queryset = queryset.filter(pk__in=through)
+        if self.status:
+            queryset = queryset.filter(status=self.status)
+        if self.q:
+            queryset = queryset.search(self.q)
+        return queryset
+
+    def query_string(self) -> str:
+        return urlencode({k: v for k, v in asdict(self).items() if v})
+
+    @property
+    def active(self) -> bool:
+        return any(asdict(self).values())

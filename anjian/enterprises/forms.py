@@ -1,0 +1,97 @@
+"""Forms of the registry pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from anjian.enterprises import credit_code
+from anjian.enterprises.geo import city_shape
+from anjian.enterprises.importer import LANDLINE, MOBILE
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.choices import IndustryLevel
+from anjian.orgs.models import Grid, Industry, Town
+
+
+class EnterpriseForm(forms.ModelForm[Enterprise]):
+    """Profile of an enterprise; identity fields changed by an enterprise user go to the town."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "credit_code", "name", "address", "longitude", "latitude", "town", "grid",
+            "industry", "employees", "annual_revenue", "above_designated_size",
+            "legal_representative", "principal", "principal_phone", "safety_manager",
+            "safety_manager_phone", "status", "categories", "standardisation_grade",
+            "standardisation_expires", "insurance_insurer", "insurance_expires",
+        ]  # fmt: skip
+        widgets = {
+            "standardisation_expires": forms.DateInput(attrs={"type": "date"}),
+            "insurance_expires": forms.DateInput(attrs={"type": "date"}),
+            "categories": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    reason = forms.CharField(
+        label=_("变更理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = Town.objects.all()  # type: ignore[attr-defined]
+        self.fields["grid"].queryset = Grid.objects.select_related("town")  # type: ignore[attr-defined]
+        self.fields["industry"].queryset = Industry.objects.filter(level=IndustryLevel.CLASS)  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            widget.attrs.setdefault("class", css)
+
+    def clean_credit_code(self) -> str:
+        try:
+            return credit_code.normalize(self.cleaned_data["credit_code"])
+        except credit_code.CreditCodeError as error:
+            raise ValidationError(str(error)) from None
+
+    def _phone(self, key: str) -> str:
+        phone = str(self.cleaned_data.get(key) or "").replace(" ", "")
+        if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
+            raise ValidationError(_("电话格式不正确（手机11位或固话如0632-5512345）"))
+        return phone
+
+    def clean_principal_phone(self) -> str:
+        return self._phone("principal_phone")
+
+    def clean_safety_manager_phone(self) -> str:
+        return self._phone("safety_manager_phone")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lng, lat = data.get("longitude"), data.get("latitude")
+        if (lng is None) != (lat is None):
+            raise ValidationError(_("经度和纬度须同时填写或同时留空"))
+        shape = city_shape()
+        if lng is not None and lat is not None and shape and not shape.contains(lng, lat):
+            self.add_error("longitude", _("坐标不在滕州市界内"))
+        grid, town = data.get("grid"), data.get("town")
+        if grid is not None and town is not None and grid.town_id != town.pk:
+            self.add_error("grid", _("网格不属于该镇街"))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel文件（.xlsx）"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

@@ -1,0 +1,531 @@
+"""Importing the registry workbook: every row checked, nothing written unless all are good.
+
+:func:`plan_import` reads and validates the workbook and answers an :class:`ImportPlan`:
+the rows to create, the enterprises to update (with their differences, shown before commit),
+and every error as (row number, column, reason in Chinese). :func:`apply_import` writes a
+clean plan in one transaction with ``bulk_create``/``bulk_update``. Lookups are sets and
+dictionaries loaded with a fixed number of queries, so the cost beyond openpyxl's own reading
+stays small (bench/: at most 1.5× the read).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.db import transaction
+
+from anjian.accounts.access import grants_for
+from anjian.core import audit
+from anjian.enterprises import credit_code as credit
+from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
+from anjian.enterprises.excel import (
+    COLUMNS,
+    FIRST_DATA_ROW,
+    HEADERS,
+    LIST_SEPARATORS,
+    NO,
+    YES,
+    read_rows,
+)
+from anjian.enterprises.geo import city_shape
+from anjian.enterprises.models import Enterprise, name_initials
+from anjian.enterprises.services import DepartmentIndex
+from anjian.orgs.choices import IndustryLevel
+from anjian.orgs.models import Department, Grid, Industry, SupervisionCategory, Town, TownRenaming
+
+__all__ = ["ImportPlan", "RowError", "apply_import", "plan_import"]
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_SPLIT = re.compile("|".join(re.escape(s) for s in LIST_SEPARATORS))
+_BATCH = 2000
+_FIELDS = [column.key for column in COLUMNS if column.key not in ("departments", "categories")]
+_HEADER_OF = {column.key: column.header for column in COLUMNS}
+Progress = Callable[[Iterable[Any], str], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Diff:
+    credit_code: str
+    name: str
+    changes: list[tuple[str, str, str]]  # column header, old, new
+
+
+@dataclass
+class ImportPlan:
+    rows: int = 0
+    creates: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    diffs: list[Diff] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.updates) - len(self.diffs)
+
+
+class _Lookups:
+    """Everything a row is checked against, loaded with a handful of queries."""
+
+    def __init__(self, actor: Any) -> None:
+        self.towns: dict[str, int] = {}
+        self.town_codes: dict[int, str] = {}
+        for pk, code, name in Town.objects.values_list("pk", "code", "name"):
+            self.towns[code] = self.towns[name] = pk
+            self.town_codes[pk] = code
+        for town_id, code, name in TownRenaming.objects.values_list(
+            "town_id", "former_code", "former_name"
+        ):
+            self.towns.setdefault(code, town_id)
+            self.towns.setdefault(name, town_id)
+        self.grids = {
+            code: (pk, town) for pk, code, town in Grid.objects.values_list("pk", "code", "town_id")
+        }
+        self.industries = {
+            code: (pk, level, section)
+            for pk, code, level, section in Industry.objects.values_list(
+                "pk", "code", "level", "section"
+            )
+        }
+        self.departments: dict[str, int] = {}
+        for pk, code, name, short in Department.objects.values_list(
+            "pk", "code", "name", "short_name"
+        ):
+            self.departments[code] = self.departments[name] = pk
+            if short:
+                self.departments[short] = pk
+        self.categories: dict[str, int] = {}
+        for pk, list_id, order in SupervisionCategory.objects.values_list("pk", "list_id", "order"):
+            self.categories[f"{list_id}:{order}"] = pk
+        self.statuses = {str(label): value for value, label in EnterpriseStatus.choices}
+        self.statuses.update({value: value for value in EnterpriseStatus.values})
+        self.grades = {str(label): value for value, label in StandardisationGrade.choices}
+        self.grades.update({v: v for v in StandardisationGrade.values if v})
+        self.shape = city_shape()
+        # ``actor=None`` is the system (a management command): the whole city.
+        grants = grants_for(actor) if actor is not None else None
+        self.all_towns = grants is None or grants.city_wide
+        self.my_towns = (
+            {self.towns[c] for c in grants.towns if c in self.towns} if grants else set()
+        )
+        self.department_index = DepartmentIndex()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _first_token(value: str) -> str:
+    return value.split()[0] if value.split() else ""
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    parts = text.split(" ")[0].split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except (ValueError, IndexError):
+        raise ValueError(f"日期“{value}”无法识别，请写作YYYY-MM-DD") from None
+
+
+def _check_row(
+    values: dict[str, Any], lookups: _Lookups, fail: Callable[[str, str], None]
+) -> dict[str, Any] | None:
+    record: dict[str, Any] = {}
+    bad = False
+
+    def error(key: str, message: str) -> None:
+        nonlocal bad
+        bad = True
+        fail(_HEADER_OF[key], message)
+
+    try:
+        record["credit_code"] = credit.normalize(values.get("credit_code"))
+    except credit.CreditCodeError as problem:
+        error("credit_code", str(problem))
+    name = _text(values.get("name"))
+    if not name:
+        error("name", "企业名称不能为空")
+    elif len(name) > 200:
+        error("name", "企业名称超过200字")
+    record["name"] = name
+    record["former_names"] = [
+        n.strip() for n in _SPLIT.split(_text(values.get("former_names"))) if n.strip()
+    ]
+    record["address"] = _text(values.get("address"))[:300]
+
+    lng_raw, lat_raw = values.get("longitude"), values.get("latitude")
+    record["longitude"] = record["latitude"] = None
+    if (lng_raw in (None, "")) != (lat_raw in (None, "")):
+        error(
+            "longitude" if lng_raw in (None, "") else "latitude", "经度和纬度须同时填写或同时留空"
+        )
+    elif lng_raw not in (None, ""):
+        try:
+            lng, lat = float(lng_raw), float(lat_raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            error("longitude", "经纬度须为数字")
+        else:
+            if lookups.shape is not None and not lookups.shape.contains(lng, lat):
+                error("longitude", f"坐标（{lng}，{lat}）不在滕州市界内")
+            record["longitude"], record["latitude"] = lng, lat
+
+    town_text = _text(values.get("town"))
+    town_id = lookups.towns.get(town_text) or lookups.towns.get(_first_token(town_text))
+    if not town_text:
+        error("town", "镇街不能为空")
+    elif town_id is None:
+        error("town", f"镇街“{town_text}”不存在")
+    elif not lookups.all_towns and town_id not in lookups.my_towns:
+        error("town", f"镇街“{town_text}”不在您的管辖范围内")
+    record["town_id"] = town_id
+
+    grid_text = _text(values.get("grid"))
+    record["grid_id"] = None
+    if grid_text:
+        grid = lookups.grids.get(grid_text)
+        if grid is None:
+            error("grid", f"网格“{grid_text}”不存在")
+        elif town_id is not None and grid[1] != town_id:
+            error("grid", f"网格“{grid_text}”不属于该镇街")
+        else:
+            record["grid_id"] = grid[0]
+
+    industry_text = _first_token(_text(values.get("industry")))
+    industry = lookups.industries.get(industry_text)
+    record["industry_id"] = None
+    if not industry_text:
+        error("industry", "行业不能为空")
+    elif industry is None:
+        error("industry", f"行业代码“{industry_text}”不在GB/T 4754-2017中")
+    elif industry[1] != IndustryLevel.CLASS:
+        error("industry", f"行业代码“{industry_text}”不是小类（四位）")
+    else:
+        record["industry_id"] = industry[0]
+        record["industry_section"] = industry[2]
+        record["industry_code"] = industry_text
+
+    departments_text = _text(values.get("departments"))
+    record["department_ids"] = None
+    if departments_text:
+        ids = []
+        for item in (i.strip() for i in _SPLIT.split(departments_text) if i.strip()):
+            if item in lookups.departments:
+                ids.append(lookups.departments[item])
+            else:
+                error("departments", f"监管部门“{item}”不存在")
+        record["department_ids"] = sorted(set(ids))
+
+    for key in ("employees", "annual_revenue"):
+        raw = values.get(key)
+        record[key] = None
+        if raw in (None, ""):
+            continue
+        try:
+            number = Decimal(str(raw).strip())
+        except InvalidOperation:
+            error(key, f"“{raw}”不是数字")
+            continue
+        if number < 0:
+            error(key, "不能为负数")
+        elif key == "employees":
+            if number != number.to_integral_value():
+                error(key, "从业人数须为整数")
+            record[key] = int(number)
+        else:
+            record[key] = number.quantize(Decimal("0.01"))
+
+    size = _text(values.get("above_designated_size"))
+    if size not in ("", YES, NO):
+        error("above_designated_size", "请填“是”或“否”")
+    record["above_designated_size"] = size == YES
+
+    for key in ("legal_representative", "principal", "safety_manager", "insurance_insurer"):
+        record[key] = _text(values.get(key))[: 100 if key == "insurance_insurer" else 50]
+    for key in ("principal_phone", "safety_manager_phone"):
+        phone = _text(values.get(key)).replace(" ", "")
+        if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
+            error(key, f"电话“{phone}”格式不正确（手机11位或固话如0632-5512345）")
+        record[key] = phone
+
+    status_text = _text(values.get("status"))
+    record["status"] = lookups.statuses.get(status_text)
+    if record["status"] is None:
+        error(
+            "status",
+            f"经营状态“{status_text}”应为在营、停产或关闭" if status_text else "经营状态不能为空",
+        )
+
+    categories_text = _text(values.get("categories"))
+    category_ids = []
+    for item in (i.strip() for i in _SPLIT.split(categories_text) if i.strip()):
+        pk = lookups.categories.get(_first_token(item))
+        if pk is None:
+            error("categories", f"监管类别“{item}”不存在")
+        else:
+            category_ids.append(pk)
+    record["category_ids"] = sorted(set(category_ids))
+
+    grade_text = _text(values.get("standardisation_grade"))
+    record["standardisation_grade"] = lookups.grades.get(grade_text, "") if grade_text else ""
+    if grade_text and grade_text not in lookups.grades:
+        error("standardisation_grade", f"标准化等级“{grade_text}”应为一级、二级、三级或未达标")
+    for key in ("standardisation_expires", "insurance_expires"):
+        try:
+            record[key] = _date(values.get(key))
+        except ValueError as problem:
+            error(key, str(problem))
+    return None if bad else record
+
+
+def _header_map(header_row: tuple[Any, ...]) -> tuple[dict[int, str], list[str]]:
+    positions: dict[int, str] = {}
+    for index, value in enumerate(header_row):
+        column = HEADERS.get(_text(value).rstrip("*"))
+        if column is not None:
+            positions[index] = column.key
+    missing = [c.header for c in COLUMNS if c.required and c.key not in positions.values()]
+    return positions, missing
+
+
+def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = None) -> ImportPlan:
+    """Read and check a workbook; nothing is written. ``actor=None`` is the system."""
+    plan = ImportPlan()
+    lookups = _Lookups(actor)
+    rows = read_rows(source)
+    try:
+        _number, header_row = next(rows)
+    except StopIteration:
+        plan.errors.append(RowError(1, "", "工作簿为空"))
+        return plan
+    positions, missing = _header_map(header_row)
+    for header in missing:
+        plan.errors.append(RowError(1, header, f"缺少必填列“{header}”"))
+    if missing:
+        return plan
+    seen: dict[str, int] = {}
+    records: list[tuple[int, dict[str, Any]]] = []
+    data_rows: Iterable[tuple[int, tuple[Any, ...]]] = rows
+    if progress is not None:
+        data_rows = progress(rows, "校验")
+    for number, row in data_rows:
+        if number < FIRST_DATA_ROW or not any(v not in (None, "") for v in row):
+            continue
+        plan.rows += 1
+        values = {key: row[index] for index, key in positions.items() if index < len(row)}
+
+        def fail(header: str, message: str, number: int = number) -> None:
+            plan.errors.append(RowError(number, header, message))
+
+        record = _check_row(values, lookups, fail)
+        if record is None:
+            continue
+        code = record["credit_code"]
+        if code in seen:
+            fail(_HEADER_OF["credit_code"], f"统一社会信用代码与第{seen[code]}行重复")
+            continue
+        seen[code] = number
+        records.append((number, record))
+    if plan.rows == 0 and not plan.errors:
+        plan.errors.append(RowError(FIRST_DATA_ROW, "", "没有数据行（数据从第3行开始）"))
+    existing = _existing(list(seen))
+    ids = [e["pk"] for e in existing.values()]
+    editable = set(ids)
+    if actor is not None and ids:
+        editable = set(
+            Enterprise.objects.editable_by(actor).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    for number, record in records:
+        current = existing.get(record["credit_code"])
+        if current is None:
+            plan.creates.append(record)
+        elif current["pk"] not in editable:
+            plan.errors.append(
+                RowError(number, _HEADER_OF["credit_code"], "该企业已由其他单位登记，您无权修改")
+            )
+        else:
+            record["pk"] = current["pk"]
+            plan.updates.append(record)
+            changes = _differences(current, record, lookups)
+            if changes:
+                plan.diffs.append(Diff(record["credit_code"], record["name"], changes))
+    plan.errors.sort(key=lambda e: (e.row, e.column))
+    return plan
+
+
+def _existing(codes: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    fields = ["pk", "departments_overridden", *_FIELDS]
+    fields = [f"{f}_id" if f in ("town", "grid", "industry") else f for f in fields]
+    for start in range(0, len(codes), _BATCH):
+        chunk = codes[start : start + _BATCH]
+        for row in Enterprise.objects.filter(credit_code__in=chunk).values(*fields):
+            row["category_ids"] = []
+            row["department_ids"] = []
+            found[row["credit_code"]] = row
+    if found:
+        by_pk = {row["pk"]: row for row in found.values()}
+        through = Enterprise.categories.through.objects.filter(enterprise_id__in=list(by_pk))
+        for enterprise_id, category_id in through.values_list(
+            "enterprise_id", "supervisioncategory_id"
+        ):
+            by_pk[enterprise_id]["category_ids"].append(category_id)
+        through_d = Enterprise.departments.through.objects.filter(enterprise_id__in=list(by_pk))
+        for enterprise_id, department_id in through_d.values_list("enterprise_id", "department_id"):
+            by_pk[enterprise_id]["department_ids"].append(department_id)
+    return found
+
+
+def _differences(
+    current: dict[str, Any], record: dict[str, Any], lookups: _Lookups
+) -> list[tuple[str, str, str]]:
+    changes = []
+    for key in _FIELDS:
+        attr = f"{key}_id" if key in ("town", "grid", "industry") else key
+        old, new = current.get(attr), record.get(attr)
+        if key == "annual_revenue" and old is not None:
+            old = Decimal(old).quantize(Decimal("0.01"))
+        if old != new and not (old in (None, "") and new in (None, "")):
+            changes.append((_HEADER_OF[key], _shown(old), _shown(new)))
+    if sorted(current["category_ids"]) != record["category_ids"]:
+        changes.append(
+            (
+                _HEADER_OF["categories"],
+                _shown(sorted(current["category_ids"])),
+                _shown(record["category_ids"]),
+            )
+        )
+    if (
+        record["department_ids"] is not None
+        and sorted(current["department_ids"]) != record["department_ids"]
+    ):
+        changes.append(
+            (
+                _HEADER_OF["departments"],
+                _shown(sorted(current["department_ids"])),
+                _shown(record["department_ids"]),
+            )
+        )
+    return changes
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    return str(value)
+
+
+def _instance(record: dict[str, Any]) -> Enterprise:
+    values = {key: record[key] for key in _FIELDS if key not in ("town", "grid", "industry")}
+    enterprise = Enterprise(
+        **values,
+        town_id=record["town_id"],
+        grid_id=record["grid_id"],
+        industry_id=record["industry_id"],
+        departments_overridden=record["department_ids"] is not None,
+        name_initials=name_initials(record["name"]),
+    )
+    if "pk" in record:
+        enterprise.pk = record["pk"]
+    return enterprise
+
+
+@transaction.atomic
+def apply_import(
+    plan: ImportPlan, *, actor: Any, progress: Progress | None = None
+) -> tuple[int, int]:
+    """Write a clean plan: new enterprises created, existing ones updated, in one transaction.
+
+    All-or-nothing (DESIGN.md, import/export): a plan with any error writes nothing. Audited as
+    one ``import`` record plus an ``update`` record per changed enterprise.
+    """
+    if not plan.ok:
+        raise ValueError("an import plan with errors is never applied")
+    index = DepartmentIndex()
+    created = [_instance(record) for record in plan.creates]
+    batches = range(0, len(created), _BATCH)
+    for start in progress(batches, "写入") if progress else batches:
+        Enterprise.objects.bulk_create(created[start : start + _BATCH])
+    changed_codes = {diff.credit_code for diff in plan.diffs}
+    updated = [_instance(r) for r in plan.updates if r["credit_code"] in changed_codes]
+    before = {}
+    if updated:
+        for enterprise in Enterprise.objects.filter(pk__in=[e.pk for e in updated]):
+            before[enterprise.pk] = audit.snapshot(enterprise)
+        Enterprise.objects.bulk_update(
+            updated, [*_FIELDS, "name_initials", "departments_overridden"], batch_size=_BATCH
+        )
+    pairs = [(e, r) for e, r in zip(created, plan.creates, strict=True)]
+    pairs += [
+        (e, r)
+        for e, r in zip(
+            updated, [r for r in plan.updates if r["credit_code"] in changed_codes], strict=True
+        )
+    ]
+    category_through = Enterprise.categories.through
+    department_through = Enterprise.departments.through
+    if updated:
+        ids = [e.pk for e in updated]
+        category_through.objects.filter(enterprise_id__in=ids).delete()
+        department_through.objects.filter(enterprise_id__in=ids).delete()
+    category_rows = []
+    department_rows = []
+    for enterprise, record in pairs:
+        for category_id in record["category_ids"]:
+            category_rows.append(
+                category_through(enterprise_id=enterprise.pk, supervisioncategory_id=category_id)
+            )
+        departments = record["department_ids"]
+        if departments is None:
+            departments = index.for_industry(record["industry_code"], record["industry_section"])
+        for department_id in departments:
+            department_rows.append(
+                department_through(enterprise_id=enterprise.pk, department_id=department_id)
+            )
+    category_through.objects.bulk_create(category_rows, batch_size=_BATCH)
+    department_through.objects.bulk_create(department_rows, batch_size=_BATCH)
+    for enterprise in updated:
+        audit.record(
+            "update",
+            actor=actor,
+            obj=enterprise,
+            before=before.get(enterprise.pk),
+            after=audit.snapshot(enterprise),
+            detail="Excel导入",
+        )
+    audit.record(
+        "import",
+        actor=actor,
+        detail=f"企业名录导入：新增{len(created)}家，更新{len(updated)}家，未变{plan.unchanged}家",
+    )
+    return len(created), len(updated)

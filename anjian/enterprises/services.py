@@ -1,0 +1,287 @@
+"""Every change to the registry: plain functions, one transaction each, audited.
+
+Views, the API, the importer, commands and tasks all call these; none of them saves an
+enterprise itself (STYLE.md, example 3). Each function re-checks scope after writing, inside its
+transaction, so nobody moves an enterprise out of their own jurisdiction by editing its town
+(STYLE.md, example 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.accounts.access import grants_for
+from anjian.accounts.choices import Role
+from anjian.core import audit
+from anjian.enterprises.choices import ChangeRequestState
+from anjian.enterprises.models import (
+    IDENTITY_FIELDS,
+    ChangeRequest,
+    Enterprise,
+    Licence,
+    name_initials,
+)
+from anjian.orgs.models import Department, SupervisionCategory
+
+__all__ = [
+    "DepartmentIndex",
+    "add_licence",
+    "create_enterprise",
+    "decide_change_request",
+    "record_export",
+    "request_identity_change",
+    "update_enterprise",
+]
+
+# Fields set through ``data`` mappings; relations are handled apart.
+SCALAR_FIELDS = (
+    "credit_code",
+    "name",
+    "former_names",
+    "address",
+    "longitude",
+    "latitude",
+    "town",
+    "grid",
+    "industry",
+    "employees",
+    "annual_revenue",
+    "above_designated_size",
+    "legal_representative",
+    "principal",
+    "principal_phone",
+    "safety_manager",
+    "safety_manager_phone",
+    "status",
+    "standardisation_grade",
+    "standardisation_expires",
+    "insurance_insurer",
+    "insurance_expires",
+)
+
+
+class DepartmentIndex:
+    """Which departments supervise an industry, from the departments' industry lists.
+
+    A department lists codes at any level of GB/T 4754-2017 (门类 letter, 大类, 中类, 小类);
+    an enterprise of 小类 ``2614`` is supervised by every department listing ``26``, ``261``,
+    ``2614`` or its section ``C``. Built with one query, so an import of 10,000 rows resolves
+    every enterprise's departments without further queries.
+    """
+
+    def __init__(self) -> None:
+        through = Department.industries.through.objects.values_list(
+            "department_id", "industry__code"
+        )
+        self._by_code: dict[str, set[int]] = {}
+        for department_id, code in through:
+            self._by_code.setdefault(code, set()).add(department_id)
+
+    def for_industry(self, code: str, section: str = "") -> list[int]:
+        keys = {code[:n] for n in range(2, len(code) + 1)} | ({section} if section else set())
+        found: set[int] = set()
+        for key in keys:
+            found |= self._by_code.get(key, set())
+        return sorted(found)
+
+
+def _relations_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "departments": sorted(enterprise.departments.values_list("code", flat=True)),
+        "categories": sorted(enterprise.categories.values_list("pk", flat=True)),
+    }
+
+
+def _full_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    return {**audit.snapshot(enterprise), **_relations_snapshot(enterprise)}
+
+
+def _check_editable(enterprise: Enterprise, actor: Any) -> None:
+    if not Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied(_("无权修改该企业，或修改后的企业不在您的管辖范围内"))
+
+
+def _set_relations(
+    enterprise: Enterprise,
+    *,
+    categories: Iterable[SupervisionCategory] | None,
+    departments: Iterable[Department] | None,
+) -> None:
+    if categories is not None:
+        enterprise.categories.set(list(categories))
+    if departments is not None:
+        enterprise.departments.set(list(departments))
+        enterprise.departments_overridden = True
+        Enterprise.objects.filter(pk=enterprise.pk).update(departments_overridden=True)
+    elif not enterprise.departments_overridden:
+        enterprise.departments.set(
+            DepartmentIndex().for_industry(enterprise.industry.code, enterprise.industry.section)
+        )
+
+
+@transaction.atomic
+def create_enterprise(
+    data: Mapping[str, Any],
+    *,
+    actor: Any,
+    categories: Iterable[SupervisionCategory] = (),
+    departments: Iterable[Department] | None = None,
+) -> Enterprise:
+    """Register an enterprise. Departments default to those of its industry."""
+    enterprise = Enterprise(**{k: v for k, v in data.items() if k in SCALAR_FIELDS})
+    enterprise.full_clean(exclude=["departments", "categories"])
+    enterprise.save()
+    _set_relations(enterprise, categories=categories, departments=departments)
+    _check_editable(enterprise, actor)
+    audit.record("create", actor=actor, obj=enterprise, after=_full_snapshot(enterprise))
+    return enterprise
+
+
+def _may_change_identity(enterprise: Enterprise, actor: Any) -> bool:
+    """The city office and the enterprise's own town change identity fields directly; an
+    enterprise user proposes them (issue 5: "the town approves changes to identity fields")."""
+    grants = grants_for(actor)
+    return grants.city_wide or (grants.has(Role.TOWN) and enterprise.town.code in grants.towns)
+
+
+@transaction.atomic
+def update_enterprise(
+    enterprise: Enterprise,
+    changes: Mapping[str, Any],
+    *,
+    actor: Any,
+    categories: Iterable[SupervisionCategory] | None = None,
+    departments: Iterable[Department] | None = None,
+    reason: str = "",
+) -> ChangeRequest | None:
+    """Change an enterprise. Identity fields changed by an enterprise user become a
+    :class:`ChangeRequest` for the town instead; everything else is saved at once.
+
+    Returns the change request when one was opened.
+    """
+    _check_editable(enterprise, actor)
+    before = _full_snapshot(enterprise)
+    identity = {
+        field: value
+        for field, value in changes.items()
+        if field in IDENTITY_FIELDS and getattr(enterprise, field) != value
+    }
+    direct = {k: v for k, v in changes.items() if k in SCALAR_FIELDS and k not in identity}
+    change_request = None
+    if identity and not _may_change_identity(enterprise, actor):
+        change_request = request_identity_change(enterprise, identity, actor=actor, reason=reason)
+    else:
+        direct.update(identity)
+    industry_changed = "industry" in direct and direct["industry"] != enterprise.industry
+    for field, value in direct.items():
+        setattr(enterprise, field, value)
+    enterprise.full_clean(exclude=["departments", "categories"])
+    enterprise.save()
+    if industry_changed and departments is None:
+        enterprise.departments_overridden = False
+        Enterprise.objects.filter(pk=enterprise.pk).update(departments_overridden=False)
+    _set_relations(
+        enterprise,
+        categories=categories,
+        departments=departments,
+    )
+    _check_editable(enterprise, actor)
+    after = _full_snapshot(enterprise)
+    if after != before:
+        audit.record("update", actor=actor, obj=enterprise, before=before, after=after)
+    return change_request
+
+
+def _jsonable_change(value: Any) -> Any:
+    return getattr(value, "code", value)
+
+
+@transaction.atomic
+def request_identity_change(
+    enterprise: Enterprise, changes: Mapping[str, Any], *, actor: Any, reason: str = ""
+) -> ChangeRequest:
+    """Open a change request for identity fields (name, credit code, location, town)."""
+    _check_editable(enterprise, actor)
+    stored = {field: _jsonable_change(value) for field, value in changes.items()}
+    change_request = ChangeRequest.objects.create(
+        enterprise=enterprise, changes=stored, reason=reason, requested_by=actor
+    )
+    audit.record(
+        "change_requested",
+        actor=actor,
+        obj=change_request,
+        after={"enterprise": enterprise.pk, "changes": stored},
+        detail=reason,
+    )
+    return change_request
+
+
+@transaction.atomic
+def decide_change_request(
+    change_request: ChangeRequest, *, actor: Any, approve: bool, comment: str = ""
+) -> ChangeRequest:
+    """The town (or the city office) approves or rejects a pending change request."""
+    from anjian.orgs.models import Town
+
+    if not ChangeRequest.objects.editable_by(actor).filter(pk=change_request.pk).exists():
+        raise PermissionDenied(_("无权审核该变更申请"))
+    if change_request.state != ChangeRequestState.PENDING:
+        raise PermissionDenied(_("该申请已审核"))
+    enterprise = change_request.enterprise
+    if approve:
+        before = _full_snapshot(enterprise)
+        for field, value in change_request.changes.items():
+            if field == "town":
+                enterprise.town = Town.objects.get(code=value)
+            else:
+                setattr(enterprise, field, value)
+        enterprise.full_clean(exclude=["departments", "categories"])
+        enterprise.save()
+        audit.record(
+            "update",
+            actor=actor,
+            obj=enterprise,
+            before=before,
+            after=_full_snapshot(enterprise),
+            detail=_("批准变更申请 #%(pk)s") % {"pk": change_request.pk},
+        )
+    change_request.state = ChangeRequestState.APPROVED if approve else ChangeRequestState.REJECTED
+    change_request.decided_by = actor
+    change_request.decided_at = timezone.now()
+    change_request.comment = comment
+    change_request.save()
+    audit.record(
+        "approve" if approve else "reject",
+        actor=actor,
+        obj=change_request,
+        after={"state": change_request.state},
+        detail=comment,
+    )
+    return change_request
+
+
+@transaction.atomic
+def add_licence(enterprise: Enterprise, data: Mapping[str, Any], *, actor: Any) -> Licence:
+    """Record a licence or certificate of an enterprise."""
+    _check_editable(enterprise, actor)
+    licence = Licence(enterprise=enterprise, **data)
+    licence.full_clean()
+    licence.save()
+    audit.record("create", actor=actor, obj=licence, after=audit.snapshot(licence))
+    return licence
+
+
+def record_export(*, actor: Any, count: int, what: str) -> None:
+    """An export is audited (DESIGN.md, audit log: "every … export")."""
+    audit.record("export", actor=actor, detail=f"{what}: {count}")
+
+
+def initials_for(names: Iterable[str]) -> list[str]:
+    """Pinyin initials for many names (the importer sets them without calling ``save``)."""
+    return [name_initials(name) for name in names]

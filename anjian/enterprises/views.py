@@ -1,0 +1,305 @@
+"""Pages of the registry. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anjian.accounts.access import grants_for
+from anjian.accounts.choices import Role
+from anjian.core.htmx import template_for
+from anjian.core.jobs import enqueue
+from anjian.core.models import Job
+from anjian.core.scoping import get_visible_or_404
+from anjian.enterprises import services
+from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus
+from anjian.enterprises.dossier import build_pdf
+from anjian.enterprises.excel import annotate_workbook
+from anjian.enterprises.exporter import export_workbook, template_workbook
+from anjian.enterprises.filters import EnterpriseFilter
+from anjian.enterprises.forms import DecisionForm, EnterpriseForm, ImportForm
+from anjian.enterprises.importer import apply_import, plan_import
+from anjian.enterprises.models import ChangeRequest, Enterprise
+from anjian.enterprises.panels import PANELS
+from anjian.enterprises.queries import map_points, status_counts
+from anjian.enterprises.tasks import build_dossier_zip, zip_path
+from anjian.orgs.models import SupervisionCategory, Town
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORTERS = (Role.CITY, Role.TOWN)
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _filtered(request: HttpRequest) -> tuple[EnterpriseFilter, Any]:
+    filters = EnterpriseFilter.from_params(request.GET)
+    return filters, filters.apply(Enterprise.objects.visible_to(request.user))
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    """The registry with filters and search; htmx swaps only the table."""
+    filters, enterprises = _filtered(request)
+    page = Paginator(
+        enterprises.select_related("town", "industry").only(
+            "pk", "name", "credit_code", "status", "town__name", "industry__code", "industry__name"
+        ),
+        20,
+    ).get_page(request.GET.get("page"))
+    grants = grants_for(request.user)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query_string": filters.query_string(),
+        "towns": Town.objects.all(),
+        "categories": SupervisionCategory.objects.all(),
+        "statuses": EnterpriseStatus.choices,
+        "counts": status_counts(enterprises),
+        "may_import": grants.has(*IMPORTERS),
+    }
+    template = template_for(request, "enterprises/list.html", "enterprises/_table.html")
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about one enterprise: its profile and each module's panel."""
+    enterprise = get_visible_or_404(
+        Enterprise.objects.select_related("town", "grid", "industry").prefetch_related(
+            "departments", "categories"
+        ),
+        request.user,
+        pk=pk,
+    )
+    panels = [
+        {"panel": panel, **panel.context(enterprise, request.user)}
+        for panel in sorted(PANELS.values(), key=lambda p: p.order)
+    ]
+    editable = Enterprise.objects.editable_by(request.user).filter(pk=pk).exists()
+    context = {"enterprise": enterprise, "panels": panels, "editable": editable}
+    return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+def my_enterprise(request: HttpRequest) -> HttpResponse:
+    """An enterprise user's own enterprise."""
+    enterprise = Enterprise.objects.visible_to(request.user).first()
+    if enterprise is None:
+        raise Http404
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a profile; identity changes by an enterprise user become a change request."""
+    enterprise = get_visible_or_404(
+        Enterprise.objects.editable_by(request.user), request.user, pk=pk
+    )
+    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: v for k, v in data.items() if k not in ("categories", "reason")}
+        change_request = services.update_enterprise(
+            enterprise,
+            changes,
+            actor=request.user,
+            categories=data["categories"],
+            reason=data.get("reason", ""),
+        )
+        if change_request is not None:
+            messages.info(request, _("名称、代码、位置、镇街的变更已提交镇街审核"))
+        else:
+            messages.success(request, _("已保存"))
+        return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/edit.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_map(request: HttpRequest) -> HttpResponse:
+    """Map of the enterprises the user sees (offline: boundary polygon and markers, no tiles)."""
+    filters = EnterpriseFilter.from_params(request.GET)
+    return render(
+        request,
+        "enterprises/map.html",
+        {"filters": filters, "query_string": filters.query_string()},
+    )
+
+
+@login_required
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Scoped, filtered points of the map."""
+    _filters, enterprises = _filtered(request)
+    return JsonResponse({"points": map_points(enterprises)})
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not grants_for(request.user).has(*IMPORTERS):
+        raise PermissionDenied(_("只有市安委办和镇街可以导入企业名录"))
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "enterprise-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(request: HttpRequest, token: str, suffix: str) -> Path:
+    if not token.isalnum():
+        raise Http404
+    return _upload_dir() / f"{request.user.pk}-{token}{suffix}"
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload → check every row → errors (with the annotated workbook) or a preview."""
+    _require_importer(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        token = uuid.uuid4().hex
+        try:
+            plan = plan_import(io.BytesIO(data), actor=request.user)
+        except Exception:
+            form.add_error("file", _("无法读取该文件，请使用.xlsx格式的模板"))
+            return render(request, "enterprises/import.html", context)
+        if plan.ok:
+            _upload_path(request, token, ".xlsx").write_bytes(data)
+        else:
+            errors = [(e.row, e.column, e.message) for e in plan.errors]
+            annotated = annotate_workbook(io.BytesIO(data), errors)
+            _upload_path(request, token, ".errors.xlsx").write_bytes(annotated)
+        context.update(plan=plan, token=token)
+    return render(request, "enterprises/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Write a previewed import (checked again: the database may have changed meanwhile)."""
+    _require_importer(request)
+    path = _upload_path(request, token, ".xlsx")
+    if not path.exists():
+        raise Http404
+    with path.open("rb") as handle:
+        plan = plan_import(handle, actor=request.user)
+    if not plan.ok:
+        messages.error(request, _("数据已变化，请重新导入"))
+        return redirect("enterprises:import")
+    created, updated = apply_import(plan, actor=request.user)
+    path.unlink()
+    messages.success(
+        request, _("导入完成：新增%(c)s家，更新%(u)s家") % {"c": created, "u": updated}
+    )
+    return redirect("enterprises:list")
+
+
+@login_required
+def import_errors(request: HttpRequest, token: str) -> HttpResponse:
+    """The uploaded workbook with its bad cells marked."""
+    path = _upload_path(request, token, ".errors.xlsx")
+    if not path.exists():
+        raise Http404
+    return _xlsx(path.read_bytes(), "企业名录-错误标注.xlsx")
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    return _xlsx(template_workbook(), "企业名录导入模板.xlsx")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as the registry workbook (audited)."""
+    _filters, enterprises = _filtered(request)
+    data, count = export_workbook(enterprises)
+    services.record_export(actor=request.user, count=count, what="企业名录")
+    return _xlsx(data, "企业名录.xlsx")
+
+
+@login_required
+def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_visible_or_404(
+        Enterprise.objects.select_related("town", "grid", "industry"), request.user, pk=pk
+    )
+    services.record_export(actor=request.user, count=1, what=f"一企一册 {enterprise.credit_code}")
+    response = HttpResponse(build_pdf(enterprise), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"inline; filename*=UTF-8''{_quote(enterprise.name + '-一企一册.pdf')}"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def dossier_zip(request: HttpRequest) -> HttpResponse:
+    """Queue the dossiers of the filtered list; the job page shows progress."""
+    params = EnterpriseFilter.from_params(request.POST).__dict__
+    services.record_export(actor=request.user, count=0, what=f"一企一册批量 {params}")
+    job = enqueue(
+        build_dossier_zip, request.user.pk, params, owner=request.user, name=_("一企一册批量导出")
+    )
+    return redirect("core:job_detail", pk=job.pk)
+
+
+@login_required
+def dossier_zip_download(request: HttpRequest, task_id: str) -> FileResponse:
+    job = get_visible_or_404(Job.objects, request.user, task_id=task_id)
+    path = zip_path(job.task_id)
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="一企一册.zip")
+
+
+@login_required
+def change_request_list(request: HttpRequest) -> HttpResponse:
+    """Pending change requests the user may decide, and recent ones they may see."""
+    decidable = ChangeRequest.objects.editable_by(request.user).filter(
+        state=ChangeRequestState.PENDING
+    )
+    visible = ChangeRequest.objects.visible_to(request.user).select_related("enterprise")[:50]
+    context = {
+        "decidable": decidable.select_related("enterprise", "requested_by"),
+        "recent": visible,
+    }
+    return render(request, "enterprises/change_requests.html", context)
+
+
+@login_required
+@require_POST
+def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change_request = get_visible_or_404(
+        ChangeRequest.objects.editable_by(request.user), request.user, pk=pk
+    )
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    services.decide_change_request(
+        change_request,
+        actor=request.user,
+        approve=request.POST.get("decision") == "approve",
+        comment=form.cleaned_data.get("comment", ""),
+    )
+    messages.success(request, _("已审核"))
+    return redirect("enterprises:change_requests")
