@@ -180,6 +180,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 MQTT_URL = env_str("MQTT_URL", "")
+    for _folder in ("celery-queue", "celery-processed", "celery-control"):
+        (VAR_DIR / _folder).mkdir(exist_ok=True)
+
+# Notifications: the inbox always; these channels besides (email, sms, wecom). SMS and WeCom send
+# through SMS_BACKEND / WECOM_BACKEND (a class with send(address, text)); unset, they log.
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", [])
+SMS_BACKEND = env_str("SMS_BACKEND", "")
+WECOM_BACKEND = env_str("WECOM_BACKEND", "")
 
 # Mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

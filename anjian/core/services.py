@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,8 +13,19 @@ from anjian.core.models import Notification
 
 
 def notify(recipient: Any, title: str, *, body: str = "", link: str = "") -> Notification:
-    """Put a message in the recipient's inbox."""
-    return Notification.objects.create(recipient=recipient, title=title, body=body, link=link)
+    """Put a message in the recipient's inbox and send it through the configured channels.
+
+    The external deliveries are queued when the surrounding transaction commits, so a rolled
+    back change sends nothing.
+    """
+    from anjian.core.tasks import deliver_notification
+
+    notification = Notification.objects.create(
+        recipient=recipient, title=title, body=body, link=link
+    )
+    for channel in settings.NOTIFICATION_CHANNELS:
+        transaction.on_commit(partial(deliver_notification.delay, notification.pk, channel))
+    return notification
 
 
 @transaction.atomic

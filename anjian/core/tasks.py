@@ -1,4 +1,4 @@
-"""Platform housekeeping tasks, run by Celery beat."""
+"""Platform tasks: housekeeping run by Celery beat, and notification delivery."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from anjian.core.models import Job
+from anjian.core.channels import deliver
+from anjian.core.models import Job, Notification
 
 
 @shared_task(name="anjian.core.tasks.purge_old_jobs")
@@ -31,3 +32,12 @@ def purge_old_audit() -> int:
     from anjian.core import audit
 
     return audit.purge()
+
+
+@shared_task(name="anjian.core.tasks.deliver_notification")
+def deliver_notification(notification_id: int, channel: str) -> bool:
+    """Send an inbox notification through an external channel (e-mail, SMS, WeCom)."""
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    return deliver(
+        channel, notification.recipient, notification.title, notification.body, notification.link
+    )
