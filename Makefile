@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 VENDOR := anjian/static/vendor
 export ANJIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
+.PHONY: translations browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -36,6 +36,11 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	touch $@
 
 assets: $(VENDOR)/.copied
+
+# Refresh the English catalogue after adding or changing Chinese UI strings; then translate the
+# new entries in anjian/locale/en/LC_MESSAGES/django.po (a test fails while any is missing).
+translations: install
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
 
 messages: install
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
