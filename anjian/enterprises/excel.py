@@ -35,6 +35,7 @@ DATA_SHEET = "企业名录"
 CODE_SHEET = "代码表"
 FIRST_DATA_ROW = 3
 YES, NO = "是", "否"
+NONE = "无"  # an explicitly empty list (e.g. departments set by hand to none)
 LIST_SEPARATORS = (";", "；")
 
 
@@ -60,7 +61,12 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "industry", "行业（小类）", "GB/T 4754-2017 四位小类代码，可从下拉列表选择", True, 24, "B"
     ),
-    Column("departments", "监管部门", "留空则按行业自动确定；指定时填部门简称，分号分隔", width=16),
+    Column(
+        "departments",
+        "监管部门",
+        "留空则按行业自动确定；指定时填部门简称，分号分隔；“无”表示不设",
+        width=16,
+    ),
     Column("employees", "从业人数", "整数", width=9),
     Column("annual_revenue", "年营业收入（万元）", "数字", width=12),
     Column("above_designated_size", "规模以上", "是/否", width=9, choices="E"),

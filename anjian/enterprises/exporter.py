@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
-from anjian.enterprises.excel import NO, YES, category_label, default_codes, write_workbook
+from anjian.enterprises.excel import NO, NONE, YES, category_label, default_codes, write_workbook
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Department, Industry, SupervisionCategory, Town
@@ -86,7 +86,7 @@ def _rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
                 row["town__name"],
                 row["grid__code"] or "",
                 f"{row['industry__code']} {row['industry__name']}",
-                "；".join(sorted(by_department.get(row["pk"], [])))
+                "；".join(sorted(by_department.get(row["pk"], []))) or NONE
                 if row["departments_overridden"]
                 else "",
                 row["employees"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,8 +15,13 @@ from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Grid, Industry, Town
 
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm[Enterprise]
+else:
+    _ModelForm = forms.ModelForm
 
-class EnterpriseForm(forms.ModelForm[Enterprise]):
+
+class EnterpriseForm(_ModelForm):
     """Profile of an enterprise; identity fields changed by an enterprise user go to the town."""
 
     class Meta:

@@ -29,6 +29,7 @@ from anjian.enterprises.excel import (
     HEADERS,
     LIST_SEPARATORS,
     NO,
+    NONE,
     YES,
     read_rows,
 )
@@ -233,7 +234,9 @@ def _check_row(
 
     departments_text = _text(values.get("departments"))
     record["department_ids"] = None
-    if departments_text:
+    if departments_text == NONE:
+        record["department_ids"] = []
+    elif departments_text:
         ids = []
         for item in (i.strip() for i in _SPLIT.split(departments_text) if i.strip()):
             if item in lookups.departments:

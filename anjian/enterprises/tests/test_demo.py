@@ -1,0 +1,36 @@
+"""The demo registry: valid, inside the city, categories following industries, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from anjian.core.democity import DemoContext
+from anjian.enterprises import demo
+from anjian.enterprises.credit_code import is_valid
+from anjian.enterprises.geo import city_shape
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Town
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_enterprises_are_valid_and_idempotent():
+    context = DemoContext(seed=7, options={"enterprises": 60})
+    assert demo.build(context).startswith("60 ")
+    assert demo.build(context).startswith("0 ")
+    shape = city_shape()
+    enterprises = list(Enterprise.objects.select_related("industry"))
+    assert len(enterprises) == 60
+    assert all(is_valid(e.credit_code) for e in enterprises)
+    assert all(shape.contains(e.longitude, e.latitude) for e in enterprises)
+    assert {e.town_id for e in enterprises} == set(Town.objects.values_list("pk", flat=True))
+    assert len({e.industry.section for e in enterprises}) == 20
+    chemical = [e for e in enterprises if e.industry.code.startswith("26")]
+    for enterprise in chemical:
+        assert "危险化学品" in set(enterprise.categories.values_list("name", flat=True))
+    codes = demo.demo_codes(context, 2)
+    assert list(
+        Enterprise.objects.filter(credit_code__in=codes)
+        .values_list("town__code", flat=True)
+        .order_by("town__code")
+    ) == list(Town.objects.order_by("code").values_list("code", flat=True)[:2])
