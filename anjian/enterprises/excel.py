@@ -196,14 +196,7 @@ def annotate_workbook(source: IO[bytes], errors: Iterable[tuple[int, str, str]])
 
 
 def read_rows(source: IO[bytes]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values) of the data sheet, headers first; read-only and values only, the
-    fastest way openpyxl offers."""
-    source.seek(0)
-    workbook = load_workbook(source, read_only=True, data_only=True)
-    try:
-        sheet = (
-            workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        )
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    finally:
-        workbook.close()
+    """(row number, values) of the data sheet, headers first (see :mod:`.xlsx`)."""
+    from anjian.enterprises.xlsx import read_values
+
+    return read_values(source, DATA_SHEET)
