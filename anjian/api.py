@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from anjian.accounts.api import router as accounts_router
+from anjian.accounts.api import token_auth
 from anjian.core.api import install_error_handlers
 from anjian.enterprises.api import router as enterprises_router
 from anjian.orgs.api import router as orgs_router
@@ -14,9 +16,10 @@ api = NinjaAPI(
     version="1",
     description="安监平台接口 / Anjian work-safety supervision API",
     urls_namespace="api",
-    auth=[django_auth],
+    auth=[token_auth, django_auth],
 )
 install_error_handlers(api)
 
 api.add_router("/", orgs_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/", accounts_router)

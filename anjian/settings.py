@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anjian.core.middleware.RequestContextMiddleware",
+    "anjian.accounts.middleware.LoginSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "anjian.urls"
@@ -104,6 +105,24 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Password policy (等保 level 3): 8+ characters, 3 of 4 classes, not the username, not common.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "anjian.accounts.security.CharacterClassesValidator"},
+    {"NAME": "anjian.accounts.security.NotContainingUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Lockout: LOGIN_FAILURE_LIMIT failures within the window lock the account and the client
+# address for LOGIN_LOCKOUT_SECONDS (kept in the database: every web node agrees).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+TOTP_ISSUER = env_str("TOTP_ISSUER", "Anjian")
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -137,7 +156,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Sessions and security (等保 level 3: idle timeout, secure cookies in production).
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -160,6 +180,8 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "celery-queue"
+    for _folder in ("celery-queue", "celery-processed", "celery-control"):
+        (VAR_DIR / _folder).mkdir(exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
@@ -180,8 +202,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 MQTT_URL = env_str("MQTT_URL", "")
-    for _folder in ("celery-queue", "celery-processed", "celery-control"):
-        (VAR_DIR / _folder).mkdir(exist_ok=True)
 
 # Notifications: the inbox always; these channels besides (email, sms, wecom). SMS and WeCom send
 # through SMS_BACKEND / WECOM_BACKEND (a class with send(address, text)); unset, they log.

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,15 @@ class AccountsConfig(AppConfig):
     name = "anjian.accounts"
     label = "accounts"
     verbose_name = _("账户与权限")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
+        user_logged_out.connect(_on_logout, dispatch_uid="anjian.accounts.logout")
+
+
+def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from anjian.accounts.services import signed_out
+
+    if user is not None:
+        signed_out(user, reason=getattr(request, "_anjian_logout_reason", ""))

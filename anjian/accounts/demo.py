@@ -34,6 +34,21 @@ def _account(username: str, display_name: str, role: str, code: str) -> bool:
     return created
 
 
+# Administrators and auditors must use a second factor: their demo accounts get TOTP secrets,
+# printed by ``manage.py demo_accounts``.
+TOTP_DEMO_USERNAMES = ("admin", "auditor")
+
+
+def _demo_totp(usernames: tuple[str, ...]) -> None:
+    import pyotp
+    from django.utils import timezone
+
+    for user in User.objects.filter(username__in=usernames, totp_secret=""):
+        user.totp_secret = pyotp.random_base32()
+        user.totp_confirmed_at = timezone.now()
+        user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+
+
 def build(context: DemoContext) -> str:
     """City, departments, towns, grid, enforcement, auditor and administrator accounts."""
     if settings.PRODUCTION:
@@ -41,7 +56,7 @@ def build(context: DemoContext) -> str:
     towns = list(Town.objects.order_by("code")[:2])
     departments = list(Department.objects.order_by("order")[:2])
     grid = Grid.objects.filter(town=towns[0]).order_by("code").first()
-    specs = [
+    specs: list[tuple[str, str, str, str]] = [
         ("city", "市安委办演示用户", Role.CITY, CITY_CODE),
         ("dept_a", f"{departments[0].short_name}演示用户", Role.DEPARTMENT, departments[0].code),
         ("dept_b", f"{departments[1].short_name}演示用户", Role.DEPARTMENT, departments[1].code),
@@ -55,6 +70,7 @@ def build(context: DemoContext) -> str:
         specs.append(("grid_a", f"{grid.name}网格员", Role.GRID, grid.code))
     specs += _enterprise_specs(context)
     created = sum(_account(*spec) for spec in specs)
+    _demo_totp(TOTP_DEMO_USERNAMES)
     _expert_period()
     return f"{created} demo accounts created"
 

@@ -49,6 +49,14 @@ MENU: list[NavItem] = [
         "grid",
         frozenset({Role.CITY, Role.TOWN, Role.GRID, Role.ADMIN}),
     ),
+    NavItem(
+        _("用户管理"),
+        "accounts:user_list",
+        "people",
+        frozenset({Role.CITY, Role.TOWN, Role.ADMIN}),
+    ),
+    NavItem(_("审计日志"), "core:audit_list", "shield", frozenset({Role.AUDITOR})),
+    NavItem(_("个人设置"), "accounts:profile", "person"),
     NavItem(_("消息"), "core:inbox", "bell"),
     NavItem(_("后台任务"), "core:job_list", "clock"),
 ]

@@ -27,6 +27,7 @@ class Command(BaseCommand):
                     {"role": a.role, "jurisdiction": a.jurisdiction}
                     for a in user.role_assignments.order_by("pk")
                 ],
+                **({"totp_secret": user.totp_secret} if user.totp_secret else {}),
             }
             for user in users.prefetch_related("role_assignments")
         ]
@@ -36,4 +37,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {demo_password()}):")
         for account in accounts:
             roles = ", ".join(f"{r['role']} {r['jurisdiction']}" for r in account["roles"])
-            self.stdout.write(f"  {account['username']:<12} {roles}")
+            totp = f"  TOTP secret: {account['totp_secret']}" if "totp_secret" in account else ""
+            self.stdout.write(f"  {account['username']:<12} {roles}{totp}")

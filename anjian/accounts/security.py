@@ -1,0 +1,210 @@
+"""Login security (等保 level 3): password policy, lockout, TOTP and personal API tokens.
+
+Lockout state lives in the database (:class:`LoginAttempt`, :class:`Lockout`), never in a
+process, so every web node refuses the same account and the same address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+import segno
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.accounts.access import grants_for
+from anjian.accounts.choices import Role
+from anjian.accounts.models import ApiToken, Lockout, LoginAttempt, User
+
+# Roles that must use a second factor (等保: administrators and auditors).
+TOTP_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+TOKEN_PREFIX = "ajt_"  # noqa: S105 (a marker, not a secret)
+
+
+# --- password policy ----------------------------------------------------------------------------
+
+
+class CharacterClassesValidator:
+    """At least three of the four classes: lower case, upper case, digits, symbols."""
+
+    def __init__(self, min_classes: int = 3) -> None:
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user: Any = None) -> None:
+        classes = [r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]"]
+        if sum(bool(re.search(c, password)) for c in classes) < self.min_classes:
+            raise ValidationError(
+                _("密码须包含大写字母、小写字母、数字、符号中的至少%(n)d类。")
+                % {"n": self.min_classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self) -> str:
+        return _("至少包含大写字母、小写字母、数字、符号中的三类。")
+
+
+class NotContainingUsernameValidator:
+    """The password must not contain the username (in any case)."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        username = getattr(user, "username", "") or ""
+        if len(username) >= 3 and username.lower() in password.lower():
+            raise ValidationError(_("密码不得包含用户名。"), code="password_contains_username")
+
+    def get_help_text(self) -> str:
+        return _("密码不得包含用户名。")
+
+
+# --- lockout ------------------------------------------------------------------------------------
+
+
+def _window() -> timedelta:
+    return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def locked_until(username: str, address: str) -> Any:
+    """When the account or the address is locked, until when; else ``None``."""
+    keys = Q(kind=Lockout.Kind.ACCOUNT, key=username.lower())
+    if address:
+        keys |= Q(kind=Lockout.Kind.ADDRESS, key=address)
+    lock = (
+        Lockout.objects.filter(keys, until__gt=timezone.now())
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return lock
+
+
+def _failures_since(condition: Q, kind: str, key: str) -> int:
+    now = timezone.now()
+    since = now - _window()
+    last_lock = (
+        Lockout.objects.filter(kind=kind, key=key)
+        .order_by("-until")
+        .values_list("until", flat=True)
+    ).first()
+    if last_lock is not None and last_lock > since:
+        since = last_lock
+    return LoginAttempt.objects.filter(condition, succeeded=False, at__gt=since).count()
+
+
+def register_failure(username: str, address: str, user: User | None) -> bool:
+    """Count a failed password; lock the account or address at the limit. True when locked."""
+    from anjian.core import audit
+
+    username = username.lower()
+    LoginAttempt.objects.create(username=username, client_address=address, succeeded=False)
+    audit.record("login_failed", actor=None, obj=user, detail=username)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    locked = False
+    last_success = (
+        LoginAttempt.objects.filter(username=username, succeeded=True)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    account_q = Q(username=username)
+    if last_success is not None:
+        account_q &= Q(at__gt=last_success)
+    checks = [(Lockout.Kind.ACCOUNT, username, account_q)]
+    if address:
+        checks.append((Lockout.Kind.ADDRESS, address, Q(client_address=address)))
+    for kind, key, condition in checks:
+        if _failures_since(condition, kind, key) >= limit:
+            Lockout.objects.create(kind=kind, key=key, until=until)
+            audit.record("lockout", actor=None, obj=user, detail=f"{kind}:{key}")
+            locked = True
+    return locked
+
+
+def register_success(user: User, address: str) -> None:
+    """A good password: recorded so that the account's failure count starts again."""
+    LoginAttempt.objects.create(
+        username=user.username.lower(), client_address=address, succeeded=True
+    )
+
+
+# --- TOTP ---------------------------------------------------------------------------------------
+
+
+def totp_required(user: Any) -> bool:
+    """Administrators and auditors must use a second factor; others may."""
+    return bool(grants_for(user).roles & TOTP_REQUIRED_ROLES)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return str(
+        pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=settings.TOTP_ISSUER)
+    )
+
+
+def totp_qr_svg(uri: str) -> str:
+    """The provisioning URI as an inline SVG QR code (no external service, no image file)."""
+    return str(segno.make(uri, error="m").svg_inline(scale=4))
+
+
+def totp_matches(secret: str, code: str, last_counter: int = 0) -> int:
+    """The time step the code belongs to (±1 step), or 0; a step used before is refused."""
+    code = (code or "").strip().replace(" ", "")
+    if not secret or not code.isdigit():
+        return 0
+    totp = pyotp.TOTP(secret)
+    now = timezone.now()
+    for drift in (0, -1, 1):
+        moment = now + timedelta(seconds=drift * totp.interval)
+        counter = int(totp.timecode(moment))
+        if counter > last_counter and secrets.compare_digest(totp.at(moment), code):
+            return counter
+    return 0
+
+
+# --- personal API tokens ------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user of a usable token, in one indexed query; ``None`` otherwise.
+
+    The last-use time is written at most once a minute per token, so a busy client does not
+    turn every read into a write.
+    """
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    row = (
+        ApiToken.objects.filter(
+            token_hash=hash_token(token),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .only("pk", "last_used_at", "user")
+        .first()
+    )
+    if row is None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

@@ -1,0 +1,335 @@
+"""Every change to accounts: plain functions with a keyword-only actor, one transaction each,
+audited in that transaction (``anjian.core.audit``)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.accounts import security
+from anjian.accounts.access import grants_for
+from anjian.accounts.choices import ROLE_JURISDICTION, JurisdictionKind, Role
+from anjian.accounts.models import ApiToken, RoleAssignment, User
+from anjian.core import audit
+
+# Roles only a system administrator may grant (三权分立: the city office cannot make itself an
+# auditor or an administrator).
+PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+class LoginRefused(Exception):
+    """A password login refused: ``code`` is ``locked`` or ``invalid``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+def check_password_login(username: str, password: str, *, address: str) -> User:
+    """The user whose password this is, under the lockout rules; else :class:`LoginRefused`.
+
+    Failures are committed even though the caller sees an exception: the count must survive.
+    """
+    username = (username or "").strip()
+    if security.locked_until(username.lower(), address):
+        with transaction.atomic():
+            audit.record("login_failed", actor=None, detail=f"{username.lower()} (locked)")
+        raise LoginRefused("locked", _("登录失败次数过多，账号或地址已锁定，请15分钟后再试。"))
+    user = authenticate(username=username, password=password)
+    if user is None:
+        with transaction.atomic():
+            known = User.objects.filter(username__iexact=username).first()
+            locked = security.register_failure(username, address, known)
+        if locked:
+            raise LoginRefused("locked", _("登录失败次数过多，账号或地址已锁定，请15分钟后再试。"))
+        raise LoginRefused("invalid", _("用户名或密码错误。"))
+    with transaction.atomic():
+        security.register_success(user, address)
+    return user
+
+
+@transaction.atomic
+def signed_in(user: User, *, method: str, pending: list[str] | None = None) -> None:
+    """Record a login step: ``password`` (with what is still owed), ``totp`` or ``token``."""
+    detail = method if not pending else f"{method}; pending {','.join(pending)}"
+    audit.record("login", actor=user, obj=user, detail=detail)
+
+
+@transaction.atomic
+def signed_out(user: Any, *, reason: str = "") -> None:
+    """Record a logout (explicit, or the idle timeout)."""
+    audit.record("logout", actor=user, obj=user if user is not None else None, detail=reason)
+
+
+@transaction.atomic
+def confirm_totp(user: User, code: str, *, actor: Any) -> bool:
+    """Check a TOTP code at sign-in; a code's time step is accepted once (no replay)."""
+    counter = security.totp_matches(user.totp_secret, code, user.totp_last_counter)
+    if not counter:
+        audit.record("login_failed", actor=None, obj=user, detail="totp")
+        return False
+    claimed = User.objects.filter(pk=user.pk, totp_last_counter__lt=counter).update(
+        totp_last_counter=counter
+    )
+    return bool(claimed)
+
+
+# --- passwords ----------------------------------------------------------------------------------
+
+
+def _issued_password() -> str:
+    """A random password that satisfies the policy (it is changed at first login)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        body = "".join(secrets.choice(alphabet) for _ in range(12))
+        candidate = f"{body}#{secrets.randbelow(10)}"
+        if any(c.islower() for c in body) and any(c.isupper() for c in body):
+            return candidate
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str, *, actor: Any) -> None:
+    """The user sets a new password (validated against the policy); clears the forced change."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record("password_change", actor=actor, obj=user)
+
+
+def _require_manager(actor: Any) -> None:
+    if not grants_for(actor).has(Role.CITY, Role.ADMIN):
+        raise PermissionDenied(_("仅市安委办和系统管理员可管理用户。"))
+
+
+def _require_editable(user: User, actor: Any) -> None:
+    if not User.objects.editable_by(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied(_("无权管理该用户。"))
+
+
+@transaction.atomic
+def reset_password(user: User, *, actor: Any) -> str:
+    """An administrator issues a new password; the user must change it at next login."""
+    _require_editable(user, actor)
+    password = _issued_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record("password_reset", actor=actor, obj=user)
+    return password
+
+
+# --- TOTP enrolment -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enable_totp(user: User, secret: str, code: str, *, actor: Any) -> bool:
+    """Turn on the second factor once the user proves the authenticator app shows the code."""
+    counter = security.totp_matches(secret, code)
+    if not counter:
+        return False
+    before = {"totp_enabled": user.totp_enabled}
+    user.totp_secret = secret
+    user.totp_confirmed_at = timezone.now()
+    user.totp_last_counter = counter
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
+    audit.record("totp_enable", actor=actor, obj=user, before=before, after={"totp_enabled": True})
+    return True
+
+
+@transaction.atomic
+def disable_totp(user: User, *, actor: Any) -> None:
+    """Turn off the second factor (refused for roles that require it, unless an admin resets)."""
+    if actor is not None and actor.pk == user.pk and security.totp_required(user):
+        raise PermissionDenied(_("您的角色必须使用动态口令。"))
+    if actor is not None and actor.pk != user.pk:
+        _require_editable(user, actor)
+    user.totp_secret = ""
+    user.totp_confirmed_at = None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    audit.record("totp_disable", actor=actor, obj=user)
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_token(
+    user: User, *, actor: Any, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A personal API token; the plain token is returned once and only its hash is stored."""
+    plain = security.new_token()
+    lifetime = timedelta(days=days or settings.API_TOKEN_DAYS)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=plain[:12],
+        token_hash=security.hash_token(plain),
+        expires_at=timezone.now() + lifetime,
+    )
+    audit.record("token_create", actor=actor, obj=token, after={"expires_at": token.expires_at})
+    return token, plain
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Any) -> None:
+    """Revoke a token at once (its next request answers 401)."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record("token_revoke", actor=actor, obj=token)
+
+
+# --- user administration ------------------------------------------------------------------------
+
+
+def validate_jurisdiction(role: str, code: str) -> str:
+    """The jurisdiction kind of ``role`` once ``code`` is known to exist; else ValidationError."""
+    from anjian.orgs.models import CITY_CODE, Department, Grid, Town
+
+    if role not in Role.values:
+        raise ValidationError(_("未知角色：%(role)s") % {"role": role})
+    kind = ROLE_JURISDICTION[role]
+    code = (code or "").strip()
+    exists: bool
+    if kind == JurisdictionKind.CITY:
+        exists = code == CITY_CODE
+    elif kind == JurisdictionKind.TOWN:
+        exists = Town.objects.filter(code=code).exists()
+    elif kind == JurisdictionKind.DEPARTMENT:
+        exists = Department.objects.filter(code=code).exists()
+    elif kind == JurisdictionKind.GRID:
+        exists = Grid.objects.filter(code=code).exists()
+    elif apps.is_installed("anjian.enterprises"):
+        enterprise = apps.get_model("enterprises", "Enterprise")
+        exists = enterprise._default_manager.filter(credit_code=code).exists()
+    else:
+        exists = len(code) == 18
+    if not exists:
+        raise ValidationError(
+            _("%(kind)s代码不存在：%(code)s")
+            % {"kind": JurisdictionKind(kind).label, "code": code or "-"}
+        )
+    return str(kind)
+
+
+def _check_grantable(role: str, actor: Any) -> None:
+    if role in PRIVILEGED_ROLES and not grants_for(actor).has(Role.ADMIN):
+        raise PermissionDenied(_("仅系统管理员可授予审计员或系统管理员角色。"))
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: str
+    code: str
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+def _add_role(user: User, spec: RoleSpec, actor: Any) -> RoleAssignment:
+    _check_grantable(spec.role, actor)
+    kind = validate_jurisdiction(spec.role, spec.code)
+    if spec.valid_from and spec.valid_until and spec.valid_until < spec.valid_from:
+        raise ValidationError(_("截止日期早于生效日期。"))
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=spec.role,
+        jurisdiction_kind=kind,
+        jurisdiction_code=spec.code.strip(),
+        defaults={"valid_from": spec.valid_from, "valid_until": spec.valid_until},
+    )
+    return assignment
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: Any,
+    username: str,
+    display_name: str = "",
+    phone: str = "",
+    roles: list[RoleSpec] | None = None,
+) -> tuple[User, str]:
+    """Create an account with an issued password (changed at first login) and its roles."""
+    _require_manager(actor)
+    username = username.strip()
+    if not username:
+        raise ValidationError(_("用户名不能为空。"))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("用户名已存在：%(u)s") % {"u": username})
+    password = _issued_password()
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        display_name=display_name.strip(),
+        phone=phone.strip(),
+        must_change_password=True,
+    )
+    specs = roles or []
+    for spec in specs:
+        _add_role(user, spec, actor)
+    after = audit.snapshot(user)
+    after["roles"] = [f"{s.role}@{s.code}" for s in specs]
+    audit.record("create", actor=actor, obj=user, after=after)
+    return user, password
+
+
+@transaction.atomic
+def assign_role(user: User, spec: RoleSpec, *, actor: Any) -> RoleAssignment:
+    """Grant a role bound to a jurisdiction (the kind must match the role; the code must exist)."""
+    _require_editable(user, actor)
+    assignment = _add_role(user, spec, actor)
+    audit.record(
+        "role_change",
+        actor=actor,
+        obj=user,
+        after={"granted": assignment.role, "jurisdiction": assignment.jurisdiction},
+    )
+    return assignment
+
+
+@transaction.atomic
+def remove_role(assignment: RoleAssignment, *, actor: Any) -> None:
+    """Withdraw one role of a user."""
+    _require_editable(assignment.user, actor)
+    _check_grantable(assignment.role, actor)
+    before = {"revoked": assignment.role, "jurisdiction": assignment.jurisdiction}
+    user = assignment.user
+    assignment.delete()
+    audit.record("role_change", actor=actor, obj=user, before=before)
+
+
+@transaction.atomic
+def set_active(user: User, active: bool, *, actor: Any) -> None:
+    """Disable or re-enable an account; a disabled account's tokens stop working at once."""
+    _require_editable(user, actor)
+    if actor is not None and actor.pk == user.pk and not active:
+        raise PermissionDenied(_("不能停用自己的账号。"))
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        "update",
+        actor=actor,
+        obj=user,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
