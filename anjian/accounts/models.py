@@ -97,6 +97,7 @@ class RoleAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
+    audit_safety_net = False  # services record grants and withdrawals as "role_change"
 
     class Meta:
         verbose_name = _("角色授权")
