@@ -150,3 +150,41 @@ def test_safety_net_skips_objects_a_service_recorded():
     assert ("orgs.town", str(town.pk)) in pending.covered
     pending.flush()
     assert AuditLog.objects.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_chain():
+    """Several writers at once (threads with their own connections) never fork the chain.
+
+    PostgreSQL only: the chain head's row lock is what is tested. (SQLite serialises writers with
+    IMMEDIATE transactions on a file; the test database is a shared-cache in-memory one, whose
+    table locks ignore the busy timeout.)
+    """
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks are PostgreSQL's; the in-memory test SQLite has table locks")
+
+    errors: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        try:
+            for index in range(10):
+                with transaction.atomic():
+                    audit.record("login", actor=None, detail=f"writer {number} #{index}")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = list(AuditLog.objects.order_by("seq").values_list("seq", flat=True))
+    assert len(seqs) == len(set(seqs))
+    assert audit.verify().ok
