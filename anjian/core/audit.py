@@ -23,6 +23,8 @@ chain and reports the first altered, inserted or deleted record.
 **The safety net.** Services record their own changes. Saves and deletes of any Anjian model made
 outside services are caught by ``post_save``/``post_delete`` signals (:func:`_on_save`):
 
+- inside :func:`bulk` (loading reference data, building the demo city), saves are counted by
+  model and recorded as one summary;
 - outside a transaction (autocommit: a shell, a script), the change is recorded at once;
 - inside a transaction, it is remembered and recorded right after commit, unless ``record`` was
   called for the same object in that transaction: a service's own record always wins, so nothing
@@ -42,6 +44,10 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +58,7 @@ from django.utils import timezone
 from anjian.core.middleware import current_client_address, current_request_id
 from anjian.core.models import AuditChainHead, AuditLog
 
-__all__ = ["purge", "record", "snapshot", "verify"]
+__all__ = ["bulk", "purge", "record", "snapshot", "verify"]
 
 REDACTED_FIELDS = frozenset({"password", "totp_secret", "token_hash", "secret"})
 REDACTED = "***"
@@ -303,6 +309,25 @@ def purge(*, actor: Any = None, now: dt.datetime | None = None) -> int:
 # --- the safety net -----------------------------------------------------------------------------
 
 _PENDING_ATTR = "_anjian_audit_pending"
+_bulk: ContextVar[Counter[str] | None] = ContextVar("anjian_audit_bulk", default=None)
+
+
+@contextmanager
+def bulk(action: str, *, actor: Any, detail: str = "") -> Iterator[Counter[str]]:
+    """One summary record for a bulk operation (reference data, the demo city, an import).
+
+    Inside the block the safety net counts saves and deletes by model instead of recording each
+    one; the summary (``{"orgs.grid.create": 84, …}``) is recorded in the same transaction.
+    Records that services write explicitly inside the block are kept as they are.
+    """
+    counts: Counter[str] = Counter()
+    token = _bulk.set(counts)
+    try:
+        with transaction.atomic():
+            yield counts
+            record(action, actor=actor, after=dict(counts), detail=detail)
+    finally:
+        _bulk.reset(token)
 
 
 @dataclass
@@ -364,6 +389,10 @@ def _watched(sender: type[models.Model]) -> bool:
 
 
 def _on_change(action: str, instance: models.Model) -> None:
+    counts = _bulk.get()
+    if counts is not None:
+        counts[f"{instance._meta.label_lower}.{action}"] += 1
+        return
     object_type, object_id, _repr = _object_fields(instance)
     values = snapshot(instance)
     pending = _current_pending(create=True)

@@ -46,5 +46,7 @@ def demo_builders() -> list[tuple[str, Callable[[DemoContext], str]]]:
 
 def build_demo(context: DemoContext) -> list[str]:
     """Build the whole demo city in one transaction; returns each module's summary."""
-    with transaction.atomic():
+    from anjian.core import audit
+
+    with transaction.atomic(), audit.bulk("import", actor=None, detail="demo city"):
         return [f"{label}: {build(context)}" for label, build in demo_builders()]

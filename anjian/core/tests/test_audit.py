@@ -188,3 +188,16 @@ def test_concurrent_appends_keep_one_chain():
     seqs = list(AuditLog.objects.order_by("seq").values_list("seq", flat=True))
     assert len(seqs) == len(set(seqs))
     assert audit.verify().ok
+
+
+def test_bulk_operations_are_summarised_in_one_record():
+    from anjian.orgs.models import Grid
+
+    town = Town.objects.order_by("code").first()
+    with audit.bulk("import", actor=None, detail="grids") as counts:
+        audit._on_change("create", Grid(code="X1", name="x", town=town))
+        audit._on_change("create", Grid(code="X2", name="y", town=town))
+    assert counts == {"orgs.grid.create": 2}
+    row = AuditLog.objects.latest("seq")
+    assert (row.action, row.after, row.detail) == ("import", {"orgs.grid.create": 2}, "grids")
+    assert audit.verify().ok
