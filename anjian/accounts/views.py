@@ -97,6 +97,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user: Any = request.user
         if services.confirm_totp(user, form.cleaned_data["code"], actor=user):
+            request.session.cycle_key()  # a new session id once the second factor is proven
             _finish_step(request, "totp")
             services.signed_in(user, method="totp", pending=request.session[PENDING_KEY])
             return _after_step(request)

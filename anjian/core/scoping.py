@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -62,3 +63,15 @@ def get_editable_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
         return queryset.editable_by(user).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+def ensure_editable(obj: models.Model, user: Any) -> None:
+    """Raise ``PermissionDenied`` unless ``obj`` (as saved now) is within the user's write scope.
+
+    Services call it inside their transaction *after* writing, so that nobody moves an object
+    out of their jurisdiction (into another town, say) by editing a foreign key: the exception
+    rolls the change back.
+    """
+    manager: Any = type(obj)._default_manager
+    if not manager.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied("out of scope")
