@@ -204,6 +204,17 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
 # --- user administration ------------------------------------------------------------------------
 
 
+def _issued(request: HttpRequest, user: User, password: str, title: str) -> HttpResponse:
+    """Show an issued password once, in this response only: never in a message cookie."""
+    response = render(
+        request,
+        "accounts/issued_password.html",
+        {"shown": user, "password": password, "title": title},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _can_manage(user: Any) -> bool:
     return grants_for(user).has(Role.CITY, Role.ADMIN)
 
@@ -241,10 +252,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 None, error.messages if isinstance(error, ValidationError) else str(error)
             )
         else:
-            messages.success(
-                request, _("已创建用户%(u)s，初始密码：%(p)s") % {"u": user.username, "p": password}
-            )
-            return redirect("accounts:user_detail", pk=user.pk)
+            return _issued(request, user, password, _("用户已创建"))
     return render(request, "accounts/user_form.html", {"form": form})
 
 
@@ -310,8 +318,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a new password; the user must change it at next login."""
     target = get_editable_or_404(User.objects, request.user, pk=pk)
     password = services.reset_password(target, actor=request.user)
-    messages.success(request, _("新的临时密码：%(p)s（下次登录须修改）") % {"p": password})
-    return redirect("accounts:user_detail", pk=pk)
+    return _issued(request, target, password, _("密码已重置"))
 
 
 @login_required

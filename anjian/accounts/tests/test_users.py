@@ -268,10 +268,15 @@ def test_city_office_creates_a_user_and_resets_a_password_through_the_pages(clie
         "/accounts/users/new/",
         {"username": "page_user", "role": "town", "jurisdiction_code": towns[1].code},
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
     user = User.objects.get(username="page_user")
+    issued = response.context["password"]
+    assert User.objects.get(pk=user.pk).check_password(issued)
     assert client.get(f"/accounts/users/{user.pk}/").status_code == 200
-    assert client.post(f"/accounts/users/{user.pk}/reset-password/").status_code == 302
+    response = client.post(f"/accounts/users/{user.pk}/reset-password/")
+    assert User.objects.get(pk=user.pk).check_password(response.context["password"])
+    assert "messages" not in response.cookies
     assert client.post(f"/accounts/users/{user.pk}/active/", {"active": "0"}).status_code == 302
     assert not User.objects.get(pk=user.pk).is_active
     assert "page_user" in client.get("/accounts/users/?q=page").content.decode()
