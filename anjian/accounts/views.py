@@ -162,7 +162,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         "new_token": request.session.pop("anjian_new_token", ""),
         "totp_required": security.totp_required(user),
     }
-    return render(request, "accounts/profile.html", context)
+    response = render(request, "accounts/profile.html", context)
+    response["Cache-Control"] = "no-store"  # a new token is shown here once
+    return response
 
 
 @login_required
@@ -342,4 +344,6 @@ def user_import(request: HttpRequest) -> HttpResponse:
             )
         except importing.ImportRejected as rejected:
             context["errors"] = rejected.errors
-    return render(request, "accounts/user_import.html", context)
+    response = render(request, "accounts/user_import.html", context)
+    response["Cache-Control"] = "no-store"  # issued passwords are shown here once
+    return response
