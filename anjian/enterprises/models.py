@@ -128,6 +128,8 @@ class Enterprise(models.Model):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["town", "name"]),
+            # A town's list filtered by status, and its count, from the index alone.
+            models.Index(fields=["town", "status", "name"], name="enterprise_town_status_name"),
             models.Index(fields=["industry", "name"]),
         ]
 

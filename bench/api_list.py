@@ -1,0 +1,208 @@
+"""The enterprise list API over 100,000 enterprises on PostgreSQL vs a bare Django JSON view.
+
+Both served by the same gunicorn (2 sync workers, the platform's middleware), loaded at 32
+concurrent connections by ``wrk`` (Debian package, installed on first run) for 10 s each.
+Target (issue 5): at least 0.5× the bare view's requests/s and at most 3× its p99.
+The list is a town officer's (``Authorization: Bearer`` token when the accounts API offers
+one, otherwise a session cookie), filtered by status, 20 per page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import ROOT, Result, setup_django
+
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/anjian_bench")
+ENTERPRISES = int(os.environ.get("BENCH_ENTERPRISES", "100000"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+CONNECTIONS, SECONDS = 32, 10
+COMMAND = "python -m bench.api_list"
+PASSWORD = "Bench!Passw0rd-2018"  # noqa: S105 (a throw-away benchmark database)
+
+
+def _ensure_database() -> None:
+    import psycopg
+
+    name = PG_URL.rsplit("/", 1)[1]
+    admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare() -> tuple[str, str]:
+    """Database with reference data, 100k enterprises and a town officer; returns the URL
+    path of the list and the auth header line."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from anjian.accounts.choices import Role
+    from anjian.accounts.models import RoleAssignment, User
+    from anjian.core.democity import DemoContext
+    from anjian.enterprises import demo
+    from anjian.enterprises.models import Enterprise
+    from anjian.orgs.models import Town
+    from anjian.orgs.services import build_demo_grids, load_reference
+
+    call_command("migrate", verbosity=0)
+    if not Town.objects.exists():
+        load_reference(settings.SHARED_DATA_DIR)
+        build_demo_grids()
+    if Enterprise.objects.count() < ENTERPRISES:
+        print(f"building {ENTERPRISES:,} demo enterprises…", file=sys.stderr, flush=True)
+        demo.build(DemoContext(seed=2018, options={"enterprises": ENTERPRISES}))
+    _analyze()
+    town = Town.objects.order_by("code").first()
+    assert town is not None
+    user, created = User.objects.get_or_create(username="bench_town")
+    user.set_password(PASSWORD)
+    user.save()
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.TOWN, jurisdiction_kind="town", jurisdiction_code=town.code
+    )
+    return "/api/v1/enterprises?status=operating&page_size=20", ""
+
+
+def _analyze() -> None:
+    """Fresh statistics and visibility map, as autovacuum leaves them on a settled database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def _auth_header(base: str) -> tuple[str, str]:
+    """(header, how): a bearer token if the API issues them, else a session cookie."""
+    import json
+
+    request = urllib.request.Request(  # noqa: S310 (local benchmark server)
+        f"{base}/api/v1/auth/token",
+        data=json.dumps({"username": "bench_town", "password": PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request) as response:  # noqa: S310
+            token = json.loads(response.read())["token"]
+            return f"Authorization: Bearer {token}", "token"
+    except Exception:
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from anjian.accounts.models import User
+
+        user = User.objects.get(username="bench_town")
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return f"Cookie: sessionid={session.session_key}", "session cookie"
+
+
+def _wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("installing wrk (Debian package)…", file=sys.stderr, flush=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        stdout=subprocess.DEVNULL,
+    )
+    return "wrk"
+
+
+def _load(wrk: str, url: str, header: str) -> tuple[float, float]:
+    command = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
+    if header:
+        command[1:1] = ["-H", header]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    if re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        raise RuntimeError(f"errors under load:\n{output}")
+    return rate, p99
+
+
+def main() -> None:
+    var = Path(tempfile.mkdtemp(prefix="anjian-bench-api-"))
+    _ensure_database()
+    setup_django(var, PG_URL)
+    path, _ = _prepare()
+    wrk = _wrk()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": PG_URL,
+        "ANJIAN_VAR_DIR": str(var),
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "bench.wsgi:application",
+         "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz")  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        header, how = _auth_header(base)
+        check = urllib.request.Request(base + path, headers=dict([header.split(": ", 1)]))  # noqa: S310
+        with urllib.request.urlopen(check) as response:  # noqa: S310
+            assert response.status == 200
+        _load(wrk, f"{base}/bench/bare", "")  # warm both workers
+        bare_rate, bare_p99 = _load(wrk, f"{base}/bench/bare", "")
+        list_rate, list_p99 = _load(wrk, base + path, header)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+        shutil.rmtree(var, ignore_errors=True)
+    rate_ratio, p99_ratio = list_rate / bare_rate, list_p99 / bare_p99
+    note = f"auth: {how}; {path}"
+    Result(
+        name=f"API list req/s, {ENTERPRISES:,} enterprises (PostgreSQL)",
+        figure=round(list_rate),
+        floor=round(bare_rate),
+        unit="req/s at 32 connections; floor: bare Django JSON view",
+        ratio=round(rate_ratio, 2),
+        target="≥ 0.5",
+        passed=rate_ratio >= 0.5,
+        command=COMMAND,
+        note=note,
+    ).emit()
+    Result(
+        name="API list p99",
+        figure=round(list_p99, 1),
+        floor=round(bare_p99, 1),
+        unit="ms p99 at 32 connections; floor: bare Django JSON view",
+        ratio=round(p99_ratio, 2),
+        target="≤ 3",
+        passed=p99_ratio <= 3,
+        command=COMMAND,
+        note=note,
+    ).emit()
+
+
+if __name__ == "__main__":
+    main()
