@@ -121,6 +121,9 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 TOTP_ISSUER = env_str("TOTP_ISSUER", "Anjian")
+# A password older than this must be changed at the next login (0: never expires).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90 if PRODUCTION else 0)
+LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 
 PASSWORD_HASHERS = [
@@ -199,6 +202,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-old-jobs": {"task": "anjian.core.tasks.purge_old_jobs", "schedule": 24 * 3600.0},
     "purge-old-audit": {"task": "anjian.core.tasks.purge_old_audit", "schedule": 24 * 3600.0},
+    "purge-login-attempts": {
+        "task": "anjian.accounts.tasks.purge_login_attempts",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 MQTT_URL = env_str("MQTT_URL", "")

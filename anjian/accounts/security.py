@@ -134,6 +134,15 @@ def register_success(user: User, address: str) -> None:
     )
 
 
+def password_expired(user: User) -> bool:
+    """Whether the password is older than ``PASSWORD_MAX_AGE_DAYS`` (0: passwords never expire)."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days:
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return bool(timezone.now() - changed > timedelta(days=days))
+
+
 # --- TOTP ---------------------------------------------------------------------------------------
 
 

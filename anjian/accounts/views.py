@@ -32,7 +32,7 @@ from anjian.accounts.forms import (
     UserCreateForm,
 )
 from anjian.accounts.middleware import PENDING_KEY, STEP_URLS
-from anjian.accounts.models import ApiToken, RoleAssignment, User
+from anjian.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from anjian.core.middleware import client_address
 from anjian.core.scoping import get_editable_or_404, get_visible_or_404
 
@@ -79,7 +79,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 pending.append("totp")
             elif security.totp_required(user):
                 pending.append("enrol")
-            if user.must_change_password:
+            if user.must_change_password or security.password_expired(user):
                 pending.append("password")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             services.signed_in(user, method="password", pending=pending)
@@ -161,6 +161,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         "token_form": TokenForm(),
         "new_token": request.session.pop("anjian_new_token", ""),
         "totp_required": security.totp_required(user),
+        "recent_logins": LoginAttempt.objects.filter(username=user.username.lower()).order_by(
+            "-at"
+        )[:10],
     }
     response = render(request, "accounts/profile.html", context)
     response["Cache-Control"] = "no-store"  # a new token is shown here once

@@ -379,3 +379,33 @@ def test_profile_lists_tokens_and_creates_one(client, town_code):
     assert "脚本" in page
     assert "ajt_" in page
     assert PENDING_KEY not in client.session
+
+
+# --- password age, login history, housekeeping --------------------------------------------------
+
+
+def test_an_expired_password_must_be_changed(client, town_code, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    user = make_user("aged", ("town", town_code))
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    assert _login(client, "aged")["Location"] == "/accounts/password/"
+    fresh = make_user("fresh", ("town", town_code))
+    assert not security.password_expired(fresh)
+
+
+def test_profile_shows_recent_logins_with_failures(client, town_code):
+    make_user("watched", ("town", town_code))
+    _login(client, "watched", "wrong-password", address="10.7.0.9")
+    _login(client, "watched", address="10.7.0.1")
+    page = client.get("/accounts/profile/").content.decode()
+    assert "10.7.0.9" in page
+    assert "10.7.0.1" in page
+
+
+def test_old_login_attempts_are_purged():
+    from anjian.accounts.tasks import purge_login_attempts
+
+    LoginAttempt.objects.create(username="old", at=timezone.now() - timedelta(days=31))
+    LoginAttempt.objects.create(username="new")
+    assert purge_login_attempts() == 1
+    assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["new"]
