@@ -1,6 +1,5 @@
 """API of the organisation: towns, departments, committees, grids, industries, boundaries."""
 
-
 from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
