@@ -268,7 +268,9 @@ def dossier_zip(request: HttpRequest) -> HttpResponse:
 def dossier_zip_download(request: HttpRequest, task_id: str) -> FileResponse:
     job = get_visible_or_404(Job.objects, request.user, task_id=task_id)
     path = zip_path(job.task_id)
-    if not path.exists():
+    # Only the user who asked for the dossiers downloads them: an operator sees job records,
+    # not the enterprises' data (三权分立).
+    if job.owner_id != request.user.pk or not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename="一企一册.zip")
 

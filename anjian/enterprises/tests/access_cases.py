@@ -1,41 +1,51 @@
-"""The registry in the access test: enterprises, their change requests and dossier jobs.
+"""The registry in the access test: enterprises, licences, change requests, dossier ZIPs.
 
-Written by the accounts engineer as the registry's first entry in the access test; the
-enterprises app owns it and extends it as its endpoints grow.
+Side A's enterprise is a chemical works (2614) in town A and grid A, supervised by department A
+(应急局); side B's is a pharmaceutical works (2710) in town B and grid B, which only department B
+(工信局) supervises. Every side-A persona but the city office must not reach side B's.
 """
 
 from __future__ import annotations
 
-import random
+from typing import Any
 
 from anjian.accounts.choices import Role
 from anjian.core.access_testing import AccessCase, World
 from anjian.core.models import Job
+from anjian.enterprises.choices import ChangeRequestState
 from anjian.enterprises.demo import demo_credit_code
-from anjian.enterprises.models import ChangeRequest, Enterprise
+from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
+from anjian.enterprises.services import DepartmentIndex
 from anjian.orgs.models import Industry
 
 EVERY_ROLE = frozenset(Role.values)
-_codes = random.Random("access-test")
+NOT_CITY = EVERY_ROLE - {Role.CITY}
+
+EXEMPT = {
+    "enterprises:import_confirm": "the caller's own upload: the file is named by the caller's "
+    "user id and a random token, another user's token answers 404",
+    "enterprises:import_errors": "the caller's own annotated upload, as above",
+}
 
 
 def _enterprise(world: World, side: str) -> Enterprise:
-    number = world.serial()
+    import random
+
+    industry = Industry.objects.get(code="2614" if side == "a" else "2710")
     enterprise = Enterprise.objects.create(
-        credit_code=demo_credit_code(_codes),
-        name=f"{side.upper()}秘密企业{number}有限公司",
+        credit_code=demo_credit_code(random.Random(f"access:{side}:{world.serial()}")),
+        name=f"{side.upper()}侧秘密企业{world.serial()}",
         town=getattr(world, f"town_{side}"),
         grid=getattr(world, f"grid_{side}"),
-        industry=Industry.objects.get(code="2614"),
+        industry=industry,
         longitude=117.165,
         latitude=35.084,
     )
-    enterprise.departments.set([getattr(world, f"department_{side}")])
+    enterprise.departments.set(DepartmentIndex().for_industry(industry.code, industry.section))
     return enterprise
 
 
 def setup(world: World) -> None:
-    """One enterprise on each side, for the enterprise and expert personas' jurisdictions."""
     world.enterprise_a = _enterprise(world, "a").credit_code
     world.enterprise_b = _enterprise(world, "b").credit_code
 
@@ -44,47 +54,43 @@ def cases(world: World) -> list[AccessCase]:
     def enterprise(w: World) -> Enterprise:
         return _enterprise(w, "b")
 
+    def licence(w: World) -> Licence:
+        return Licence.objects.create(
+            enterprise=_enterprise(w, "b"), kind="药品生产许可证", number=f"B{w.serial()}"
+        )
+
     def change_request(w: World) -> ChangeRequest:
-        target = Enterprise.objects.get(credit_code=w.enterprise_b)
         return ChangeRequest.objects.create(
-            enterprise=target, changes={"name": "B秘密变更"}, requested_by=w.owner_b()
+            enterprise=_enterprise(w, "b"),
+            changes={"name": "B侧改名"},
+            state=ChangeRequestState.PENDING,
         )
 
     def dossier_job(w: World) -> Job:
         return Job.objects.create(
-            task_id=f"dossierb{w.serial()}", name="B一企一册", owner=w.owner_b()
+            task_id=f"dossier-b-{w.serial()}", name="B一企一册", owner=w.owner_b()
         )
 
+    by_pk: dict[str, Any] = {
+        "enterprises:detail": lambda e: {"pk": e.pk},
+        "enterprises:edit": lambda e: {"pk": e.pk},
+        "enterprises:dossier": lambda e: {"pk": e.pk},
+        "GET /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
+        "PATCH /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
+    }
     return [
-        AccessCase(
-            "enterprises.Enterprise",
-            enterprise,
-            {
-                "enterprises:detail": lambda e: {"pk": e.pk},
-                "enterprises:edit": lambda e: {"pk": e.pk},
-                "enterprises:dossier": lambda e: {"pk": e.pk},
-                "GET /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
-                "PATCH /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
-            },
-            EVERY_ROLE - {Role.CITY},
-        ),
+        AccessCase("enterprises.Enterprise", enterprise, by_pk, NOT_CITY),
+        AccessCase("enterprises.Licence", licence, {}, NOT_CITY),
         AccessCase(
             "enterprises.ChangeRequest",
             change_request,
             {"enterprises:change_request_decide": lambda c: {"pk": c.pk}},
-            EVERY_ROLE - {Role.CITY},
+            NOT_CITY,
         ),
         AccessCase(
-            "enterprises dossier job",
+            "enterprises dossier ZIP",
             dossier_job,
             {"enterprises:dossier_zip_download": lambda j: {"task_id": j.task_id}},
-            EVERY_ROLE - {Role.ADMIN},
+            EVERY_ROLE - {Role.ADMIN},  # the operator sees job records, never their files
         ),
     ]
-
-
-EXEMPT = {
-    "enterprises:import_confirm": "the token names the caller's own upload: the file name "
-    "includes the caller's user id, so another user's token is simply not found",
-    "enterprises:import_errors": "as import_confirm: the caller's own upload only",
-}
