@@ -6,7 +6,8 @@ enterprises), signs in as one persona per role on side A, and proves for each sc
 side B owns:
 
 - **not listed, not counted**: every parameterless GET page and API operation answers exactly
-  the same before and after the object is created (lists, counts, exports, maps, dashboards);
+  the same before and after the object is created (lists, counts, exports, maps, dashboards),
+  both plainly and when searching (``?q=秘密``) for the marker side-B names carry;
 - **not readable, not writable**: every route that names the object (URL kwargs / path
   parameters) answers the same as for an object that does not exist (404), for GET and POST
   (and the API operation's own method), and the object is unchanged afterwards;
@@ -69,6 +70,10 @@ VOLATILE: dict[str, frozenset[str]] = {
     "core:audit_export": frozenset({Role.AUDITOR}),
 }
 
+# Every list is also asked with a search for the marker that side-B objects carry in their names
+# ("B秘密…"), so that search boxes and filters are proven scoped too.
+SEARCH = "?q=%E7%A7%98%E5%AF%86&search=%E7%A7%98%E5%AF%86"
+
 _CSRF = [
     (re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+'), rb"\1-"),
     (re.compile(rb'("X-CSRFToken": ")[^"]+'), rb"\1-"),
@@ -106,7 +111,10 @@ class World:
         """A fresh user holding a side-B role (by default the town B role)."""
         from anjian.accounts.models import RoleAssignment, User
 
-        user = User.objects.create_user(username=f"side_b_{self.serial()}", password=None)
+        number = self.serial()
+        user = User.objects.create_user(
+            username=f"side_b_{number}", password=None, display_name=f"B秘密用户{number}"
+        )
         RoleAssignment.objects.create(
             user=user,
             role=role,
@@ -377,14 +385,15 @@ def check_access(
         for role in sorted(plan.get(state, ())):
             current = {}
             for route in listing:
-                response = sweeper.request(role, "GET", route.url())
-                report.requests += 1
-                current[route.key] = _normalised(response)
+                for suffix in ("", SEARCH):
+                    response = sweeper.request(role, "GET", route.url() + suffix)
+                    report.requests += 1
+                    current[route.key + suffix] = _normalised(response)
             previous = last.get(role)
             if previous is not None and state > 0 and role in cases[state - 1].hidden_from:
                 names = ", ".join(c.name for c in cases[:state] if role in c.hidden_from)
                 for key, answer in current.items():
-                    if role in volatile.get(key, frozenset()):
+                    if role in volatile.get(key.removesuffix(SEARCH), frozenset()):
                         continue
                     if answer != previous[key]:
                         report.fail(
