@@ -18,6 +18,17 @@ def leaky_grid_count(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(Grid.objects.count()))
 
 
+def leaky_grid_search(request: HttpRequest) -> JsonResponse:
+    """Scoped when listing, unscoped when searching: only the search variant catches it."""
+    query = request.GET.get("q", "")
+    grids = (
+        Grid.objects.filter(name__contains=query)
+        if query
+        else Grid.objects.visible_to(request.user)
+    )
+    return JsonResponse({"grids": list(grids.values_list("name", flat=True))})
+
+
 def leaky_grid_detail(request: HttpRequest, code: str) -> JsonResponse:
     """Unscoped: any grid by code."""
     grid = get_object_or_404(Grid, code=code)
@@ -33,6 +44,7 @@ urlpatterns = [
     *site_urlpatterns,
     path("leaky/grids/", leaky_grid_list, name="leaky_grid_list"),
     path("leaky/grids/count/", leaky_grid_count, name="leaky_grid_count"),
+    path("leaky/grids/search/", leaky_grid_search, name="leaky_grid_search"),
     path("leaky/grids/<str:code>/", leaky_grid_detail, name="leaky_grid_detail"),
     path("leaky/things/<int:pk>/", unclaimed_detail, name="leaky_unclaimed"),
 ]

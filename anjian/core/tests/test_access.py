@@ -50,6 +50,8 @@ def test_the_access_test_catches_unscoped_endpoints():
     text = "\n".join(report.findings)
     assert "leaky_grid_list: the answer to town changes" in text
     assert "leaky_grid_count: the answer to grid changes" in text
+    assert "leaky_grid_search: the answer" not in text  # the plain list is scoped
+    assert "leaky_grid_search?q=" in text  # the search is not
     assert "leaky_grid_detail GET as town" in text
     assert "leaky_unclaimed: names an object (pk) but no access case claims it" in text
     assert not [f for f in report.findings if not f.startswith("leaky")]
