@@ -15,6 +15,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"menu": [], "unread_count": 0}
+    if request.session.get("anjian_pending"):  # a login step is still owed: no way elsewhere
+        return {"menu": [], "unread_count": 0}
     return {
         "menu": menu_for(user, request.path),
         "unread_count": Notification.objects.visible_to(user).unread().count(),

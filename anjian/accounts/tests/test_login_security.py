@@ -409,3 +409,10 @@ def test_old_login_attempts_are_purged():
     LoginAttempt.objects.create(username="new")
     assert purge_login_attempts() == 1
     assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["new"]
+
+
+def test_no_menu_while_a_login_step_is_owed(client):
+    make_user("menuless", ("admin", CITY_CODE))
+    _login(client, "menuless")
+    page = client.get("/accounts/totp/enrol/")
+    assert page.context["menu"] == []
