@@ -201,3 +201,22 @@ def test_bulk_operations_are_summarised_in_one_record():
     row = AuditLog.objects.latest("seq")
     assert (row.action, row.after, row.detail) == ("import", {"orgs.grid.create": 2}, "grids")
     assert audit.verify().ok
+
+
+def test_settings_refuse_a_retention_below_180_days():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=root,
+        env={**os.environ, "AUDIT_RETENTION_DAYS": "179"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "AUDIT_RETENTION_DAYS" in result.stderr
