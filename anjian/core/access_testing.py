@@ -68,6 +68,7 @@ VOLATILE: dict[str, frozenset[str]] = {
     # The auditor's log records the sweep itself (exports, token creation, …).
     "core:audit_list": frozenset({Role.AUDITOR}),
     "core:audit_export": frozenset({Role.AUDITOR}),
+    "GET /api/v1/audit": frozenset({Role.AUDITOR}),
 }
 
 # Every list is also asked with a search for the marker that side-B objects carry in their names

@@ -301,3 +301,18 @@ def test_demo_accounts_cover_every_role_and_print_totp_secrets(capsys):
         for role in account["roles"]:
             kind, _sep, code = role["jurisdiction"].partition(":")
             assert kind and code
+
+
+def test_audit_api_answers_the_auditor_only(admin):
+    auditor = make_user("aud_api", (Role.AUDITOR, CITY_CODE))
+    services.reset_password(make_user("api_target"), actor=admin)
+    client = Client()
+    client.force_login(auditor)
+    body = client.get("/api/v1/audit?action=password_reset").json()
+    assert body["count"] >= 1
+    record = body["items"][0]
+    assert record["action"] == "password_reset"
+    assert client.get(f"/api/v1/audit/{record['seq']}").json()["hash"] == record["hash"]
+    client.force_login(admin)
+    assert client.get("/api/v1/audit").json()["count"] == 0
+    assert client.get(f"/api/v1/audit/{record['seq']}").status_code == 404

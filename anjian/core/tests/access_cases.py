@@ -39,7 +39,10 @@ def cases(world: World) -> list[AccessCase]:
         AccessCase(
             "core.AuditLog",
             audit_record,
-            {"core:audit_detail": lambda r: {"pk": r.pk}},
+            {
+                "core:audit_detail": lambda r: {"pk": r.pk},
+                "GET /api/v1/audit/{seq}": lambda r: {"seq": r.seq},
+            },
             EVERY_ROLE - {Role.AUDITOR},
         ),
     ]
