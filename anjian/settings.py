@@ -231,6 +231,9 @@ EMAIL_BACKEND = (
 
 # Retention of operational records (the audit log has its own, at least 180 days).
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 90)
+# Licences, standardisation and liability insurance expiring within this many days are
+# highlighted and found by the registry's "licence expiring" filter.
+LICENCE_EXPIRY_WARNING_DAYS = env_int("LICENCE_EXPIRY_WARNING_DAYS", 30)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 
 # Audit log (等保 level 3): kept at least 180 days; a lower value refuses to start.

@@ -50,7 +50,9 @@ class EnterpriseOut(Schema):
     name: str
     town: str = Field(..., description="town code (12 digits)")
     industry: str = Field(..., description="GB/T 4754-2017 small class code")
-    categories: list[str] = Field(..., description="supervision category keys list_id:order")
+    categories: list[str] = Field(
+        ..., description="keys of the city's key supervision categories (key_categories.csv)"
+    )
     status: str
     location: Location | None
 
@@ -100,10 +102,10 @@ def _json(body: Any, status: int = 200) -> HttpResponse:
 def _category_keys(ids: list[int]) -> dict[int, list[str]]:
     keys: dict[int, list[str]] = {}
     rows = Enterprise.categories.through.objects.filter(enterprise_id__in=ids).values_list(
-        "enterprise_id", "supervisioncategory__list_id", "supervisioncategory__order"
+        "enterprise_id", "supervisioncategory__key"
     )
-    for enterprise_id, list_id, order in rows:
-        keys.setdefault(enterprise_id, []).append(f"{list_id}:{order}")
+    for enterprise_id, key in rows:
+        keys.setdefault(enterprise_id, []).append(key)
     return keys
 
 
@@ -153,15 +155,54 @@ def list_enterprises(
     return _json({"items": _shape(rows), "count": count})
 
 
+class LicenceOut(Schema):
+    kind: str
+    number: str
+    issuer: str
+    valid_from: date | None
+    valid_until: date | None
+    expiry: str = Field(..., description="valid, expiring (within the warning days), expired")
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    """The detail adds licences, the standardisation grade and the liability insurance."""
+
+    licences: list[LicenceOut]
+    standardisation_grade: str
+    standardisation_expires: date | None
+    insurance_insurer: str
+    insurance_expires: date | None
+
+
 @router.get(
     "/{enterprise_id}",
-    response={200: EnterpriseOut, 404: ErrorOut},
+    response={200: EnterpriseDetailOut, 404: ErrorOut},
     summary="企业 / enterprise",
 )
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_id)
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_id)
     row = Enterprise.objects.filter(pk=enterprise_id).values(*_FIELDS)[0]
-    return _json(_shape([row])[0])
+    licences = [
+        {
+            "kind": licence.kind,
+            "number": licence.number,
+            "issuer": licence.issuer,
+            "valid_from": licence.issued_on,
+            "valid_until": licence.expires_on,
+            "expiry": licence.expiry,
+        }
+        for licence in enterprise.licences.all()
+    ]
+    return _json(
+        {
+            **_shape([row])[0],
+            "licences": licences,
+            "standardisation_grade": enterprise.standardisation_grade,
+            "standardisation_expires": enterprise.standardisation_expires,
+            "insurance_insurer": enterprise.insurance_insurer,
+            "insurance_expires": enterprise.insurance_expires,
+        }
+    )
 
 
 def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionCategory] | None]:
@@ -183,9 +224,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionC
                 raise ApiError(422, "invalid", f"行业代码“{value}”不是GB/T 4754-2017小类")
         elif key == "categories":
             wanted = set(value)
-            categories = [
-                c for c in SupervisionCategory.objects.all() if f"{c.list_id}:{c.order}" in wanted
-            ]
+            categories = list(SupervisionCategory.objects.key_list().filter(key__in=wanted))
             if len(categories) != len(wanted):
                 raise ApiError(422, "invalid", "监管类别不存在")
         elif key == "location":

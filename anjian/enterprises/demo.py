@@ -15,14 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from anjian.core.democity import DemoContext
-from anjian.enterprises.categories import suggested_category_names
+from anjian.enterprises.categories import CategoryIndex
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.credit_code import check_character
 from anjian.enterprises.geo import city_shape
 from anjian.enterprises.models import Enterprise, name_initials
 from anjian.enterprises.services import DepartmentIndex
 from anjian.orgs.choices import IndustryLevel
-from anjian.orgs.models import Grid, Industry, SupervisionCategory, Town
+from anjian.orgs.models import Grid, Industry, Town
 
 _BATCH = 2000
 _TRADE_CHARS = (
@@ -167,9 +167,7 @@ def build(context: DemoContext) -> str:
         "shape": shape,
         "today": date(2026, 1, 1),
     }
-    categories_by_name: dict[str, list[int]] = {}
-    for pk, name in SupervisionCategory.objects.values_list("pk", "name"):
-        categories_by_name.setdefault(name, []).append(pk)
+    category_index = CategoryIndex()
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
     rng = context.rng("enterprises")
     specs = []
@@ -201,13 +199,12 @@ def build(context: DemoContext) -> str:
         categories, departments = [], []
         for enterprise, spec in zip(objects, batch, strict=True):
             industry = spec["industry"]
-            for name in suggested_category_names(industry.code):
-                for category_id in categories_by_name.get(name, []):
-                    categories.append(
-                        category_through(
-                            enterprise_id=enterprise.pk, supervisioncategory_id=category_id
-                        )
+            for category_id in category_index.ids_for(industry.code):
+                categories.append(
+                    category_through(
+                        enterprise_id=enterprise.pk, supervisioncategory_id=category_id
                     )
+                )
             for department_id in index.for_industry(industry.code, industry.section):
                 departments.append(
                     department_through(enterprise_id=enterprise.pk, department_id=department_id)

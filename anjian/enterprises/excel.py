@@ -91,7 +91,10 @@ _ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
 def category_label(key: str, name: str) -> str:
-    """A category as written in a cell: its key, a space, its name (``gongmao_8:1 冶金``)."""
+    """A category as written in a cell: its key, a space, its name (``whp_storage 危险化学品储存``).
+
+    The importer reads the first token, so the key alone or the name alone is accepted too.
+    """
     return f"{key} {name}"
 
 

@@ -28,10 +28,8 @@ def _codes() -> dict[str, list[str]]:
             .values_list("code", "name")
         ),
         (
-            category_label(f"{list_id}:{order}", name)
-            for list_id, order, name in SupervisionCategory.objects.values_list(
-                "list_id", "order", "name"
-            )
+            category_label(key, name)
+            for key, name in SupervisionCategory.objects.key_list().values_list("key", "name")
         ),
     )
 
@@ -43,10 +41,8 @@ def template_workbook() -> bytes:
 
 def _rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
     categories = {
-        pk: category_label(f"{list_id}:{order}", name)
-        for pk, list_id, order, name in SupervisionCategory.objects.values_list(
-            "pk", "list_id", "order", "name"
-        )
+        pk: category_label(key, name)
+        for pk, key, name in SupervisionCategory.objects.values_list("pk", "key", "name")
     }
     departments = {
         pk: short or name

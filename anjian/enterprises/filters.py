@@ -3,23 +3,31 @@ the API: one parser, so a filtered list exports and maps exactly as it shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from anjian.enterprises.choices import EnterpriseStatus
-from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
+from django.db.models import Q
 
-__all__ = ["EnterpriseFilter"]
+from anjian.enterprises.choices import EnterpriseStatus
+from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, Licence
+
+__all__ = ["LICENCE_STATES", "EnterpriseFilter"]
+
+_CATEGORY = re.compile(r"^(\d+|[a-z][a-z0-9_]{1,59})$")
+# ``licence``: an enterprise with a licence expiring within the warning days, or expired.
+LICENCE_STATES = ("expiring", "expired")
 
 
 @dataclass(frozen=True)
 class EnterpriseFilter:
     town: str = ""  # town code
     industry: str = ""  # GB/T 4754-2017 code at any level (prefix) or section letter
-    category: str = ""  # supervision category id
+    category: str = ""  # key category key (key_categories.csv), or its id
     status: str = ""
+    licence: str = ""  # "expiring" or "expired"
     q: str = ""  # name, pinyin initials or credit code
 
     @classmethod
@@ -29,11 +37,13 @@ class EnterpriseFilter:
 
         status = get("status")
         category = get("category")
+        licence = get("licence")
         return cls(
             town=get("town"),
             industry=get("industry"),
-            category=category if category.isdigit() else "",
+            category=category if _CATEGORY.match(category) else "",
             status=status if status in EnterpriseStatus.values else "",
+            licence=licence if licence in LICENCE_STATES else "",
             q=get("q"),
         )
 
@@ -48,9 +58,15 @@ class EnterpriseFilter:
                 queryset = queryset.filter(industry__code__startswith=self.industry)
         if self.category:
             through = Enterprise.categories.through.objects.filter(
-                supervisioncategory_id=int(self.category)
+                Q(supervisioncategory_id=int(self.category))
+                if self.category.isdigit()
+                else Q(supervisioncategory__key=self.category)
             ).values("enterprise_id")
             queryset = queryset.filter(pk__in=through)
+        if self.licence:
+            licences = Licence.objects.all()
+            licences = licences.expiring() if self.licence == "expiring" else licences.expired()
+            queryset = queryset.filter(pk__in=licences.values("enterprise_id"))
         if self.status:
             queryset = queryset.filter(status=self.status)
         if self.q:

@@ -13,7 +13,7 @@ from anjian.enterprises.geo import city_shape
 from anjian.enterprises.importer import LANDLINE, MOBILE
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import IndustryLevel
-from anjian.orgs.models import Grid, Industry, Town
+from anjian.orgs.models import Grid, Industry, SupervisionCategory, Town
 
 if TYPE_CHECKING:
     _ModelForm = forms.ModelForm[Enterprise]
@@ -48,6 +48,8 @@ class EnterpriseForm(_ModelForm):
         self.fields["town"].queryset = Town.objects.all()  # type: ignore[attr-defined]
         self.fields["grid"].queryset = Grid.objects.select_related("town")  # type: ignore[attr-defined]
         self.fields["industry"].queryset = Industry.objects.filter(level=IndustryLevel.CLASS)  # type: ignore[attr-defined]
+        # The city's key categories (orgs/data/key_categories.csv), not the regulators' lists.
+        self.fields["categories"].queryset = SupervisionCategory.objects.key_list()  # type: ignore[attr-defined]
         for field in self.fields.values():
             widget = field.widget
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"

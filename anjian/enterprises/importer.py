@@ -113,9 +113,12 @@ class _Lookups:
             self.departments[code] = self.departments[name] = pk
             if short:
                 self.departments[short] = pk
+        # The city's key categories only, by key or by name (``whp_storage 危险化学品储存``).
         self.categories: dict[str, int] = {}
-        for pk, list_id, order in SupervisionCategory.objects.values_list("pk", "list_id", "order"):
-            self.categories[f"{list_id}:{order}"] = pk
+        for pk, key, name in SupervisionCategory.objects.key_list().values_list(
+            "pk", "key", "name"
+        ):
+            self.categories[key] = self.categories[name] = pk
         self.statuses = {str(label): value for value, label in EnterpriseStatus.choices}
         self.statuses.update({value: value for value in EnterpriseStatus.values})
         self.grades = {str(label): value for value, label in StandardisationGrade.choices}

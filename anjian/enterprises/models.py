@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
@@ -36,6 +38,22 @@ def name_initials(name: str) -> str:
     names costs milliseconds instead of the second that phrase segmentation takes.
     """
     return "".join(_initial(char) for char in name)[:60]
+
+
+def expiry_window() -> tuple[date, date]:
+    """Today and the last day of the warning window (``LICENCE_EXPIRY_WARNING_DAYS``)."""
+    today = timezone.localdate()
+    return today, today + timedelta(days=settings.LICENCE_EXPIRY_WARNING_DAYS)
+
+
+def expiry_state(until: date | None) -> str:
+    """``expired``, ``expiring`` (within the warning window) or ``valid`` (also: no end date)."""
+    if until is None:
+        return "valid"
+    today, horizon = expiry_window()
+    if until < today:
+        return "expired"
+    return "expiring" if until <= horizon else "valid"
 
 
 class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
@@ -144,6 +162,14 @@ class Enterprise(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def standardisation_expiry(self) -> str:
+        return expiry_state(self.standardisation_expires) if self.standardisation_grade else ""
+
+    @property
+    def insurance_expiry(self) -> str:
+        return expiry_state(self.insurance_expires)
+
+    @property
     def location(self) -> dict[str, float] | None:
         if self.longitude is None or self.latitude is None:
             return None
@@ -184,7 +210,14 @@ class Enterprise(models.Model):
 
 
 class LicenceQuerySet(ScopedQuerySet["Licence"]):
-    pass
+    def expired(self) -> LicenceQuerySet:
+        today, _horizon = expiry_window()
+        return self.filter(expires_on__lt=today)
+
+    def expiring(self) -> LicenceQuerySet:
+        """Not yet expired, but within the warning window."""
+        today, horizon = expiry_window()
+        return self.filter(expires_on__gte=today, expires_on__lte=horizon)
 
 
 class Licence(models.Model):
@@ -211,6 +244,11 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+    @property
+    def expiry(self) -> str:
+        """``expired``, ``expiring`` or ``valid`` (see :func:`expiry_state`)."""
+        return expiry_state(self.expires_on)
 
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:

@@ -74,10 +74,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query_string": filters.query_string(),
         "towns": Town.objects.all(),
-        "categories": SupervisionCategory.objects.all(),
+        "categories": SupervisionCategory.objects.key_list(),
         "statuses": EnterpriseStatus.choices,
         "counts": status_counts(enterprises),
         "may_import": grants.has(*IMPORTERS),
+        "licence_warning_days": settings.LICENCE_EXPIRY_WARNING_DAYS,
     }
     template = template_for(request, "enterprises/list.html", "enterprises/_table.html")
     return render(request, template, context)

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 CITY_CODE = "370481000000"
 
+# The list of the city's key supervision categories (``data/key_categories.csv``): the one an
+# enterprise's categories are chosen from. The regulators' lists from shared/data stay loaded
+# as reference beside it.
+KEY_LIST = "key"
+
 
 class ReferenceModel(models.Model):
     """Reference data: every signed-in user may read it; the city office and admins change it."""
@@ -88,9 +93,23 @@ class Industry(ReferenceModel):
         return f"{self.code} {self.name}"
 
 
-class SupervisionCategory(ReferenceModel):
-    """An item of a regulator's list (high-risk industries, 工贸 industries, …)."""
+class SupervisionCategoryQuerySet(ScopedQuerySet["SupervisionCategory"]):
+    def key_list(self) -> SupervisionCategoryQuerySet:
+        """The city's key categories, the ones enterprises are recorded under."""
+        return self.filter(list_id=KEY_LIST)
 
+
+class SupervisionCategory(ReferenceModel):
+    """An item of a supervision category list: the city's key categories (``list_id`` "key",
+    what enterprises are recorded under) or a regulator's list (high-risk industries, 工贸
+    industries, …, kept as reference)."""
+
+    key = models.CharField(
+        _("类别代码"),
+        max_length=60,
+        unique=True,
+        help_text=_("重点监管类别为其代码（如 whp_storage）；法规清单条目为“清单:序号”"),
+    )
     list_id = models.CharField(_("清单"), max_length=40)
     list_name = models.CharField(_("清单名称"), max_length=200)
     order = models.PositiveSmallIntegerField(_("序号"))
@@ -98,7 +117,15 @@ class SupervisionCategory(ReferenceModel):
     source_document = models.TextField(_("依据文件"))
     source_article = models.CharField(_("条款"), max_length=100, blank=True)
     industry_scope = models.TextField(_("行业范围"), blank=True)
+    indicative_industries = models.CharField(
+        _("参考行业代码"),
+        max_length=300,
+        blank=True,
+        help_text=_("GB/T 4754-2017 代码前缀，分号分隔；仅用于建议类别，非法规依据"),
+    )
     note = models.TextField(_("备注"), blank=True)
+
+    objects = SupervisionCategoryQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("监管类别")
@@ -110,6 +137,11 @@ class SupervisionCategory(ReferenceModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def indicative_prefixes(self) -> tuple[str, ...]:
+        """The indicative GB/T 4754-2017 code prefixes (suggestions only)."""
+        return tuple(c.strip() for c in self.indicative_industries.split(";") if c.strip())
 
 
 class Department(ReferenceModel):

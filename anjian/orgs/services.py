@@ -19,6 +19,7 @@ from django.db import transaction
 from anjian.orgs.choices import IndustryLevel, TownKind
 from anjian.orgs.models import (
     CITY_CODE,
+    KEY_LIST,
     Boundary,
     Committee,
     Department,
@@ -61,6 +62,7 @@ class LoadReport:
     renamings: int = 0
     industries: int = 0
     categories: int = 0
+    key_categories: int = 0
     boundaries: int = 0
     departments: int = 0
     committees: int = 0
@@ -73,6 +75,7 @@ def load_reference(data_dir: Path, progress: Progress = _no_progress) -> LoadRep
     report.towns, report.renamings = load_towns(data_dir / "tengzhou_divisions.csv")
     report.industries = load_industries(data_dir / "gbt4754_2017.csv", progress)
     report.categories = load_categories(data_dir / "safety_supervision_categories.csv")
+    report.key_categories = load_key_categories(APP_DATA_DIR / "key_categories.csv")
     report.boundaries = load_boundaries(data_dir)
     report.departments = load_departments(APP_DATA_DIR / "departments.csv")
     report.committees = load_committees(APP_DATA_DIR / "committees.csv")
@@ -143,11 +146,53 @@ def load_categories(path: Path) -> int:
             list_id=row["list_id"],
             order=int(row["item_order"]),
             defaults={
+                "key": f"{row['list_id']}:{row['item_order']}",
                 "list_name": row["list_name"],
                 "name": row["item"],
                 "source_document": row["source_document"],
                 "source_article": row["source_article"],
                 "industry_scope": row["gbt4754_2017_scope_from_source"],
+                "note": row["note"],
+            },
+        )
+    return len(rows)
+
+
+KEY_LIST_NAME = "重点监管类别（市安委办配置）"
+_KEY = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
+
+
+def load_key_categories(path: Path) -> int:
+    """The city's key supervision categories (city office's file), by their stable key.
+
+    Updated by key, so reordering or renaming in the file keeps enterprises' categories; a row
+    removed from the file stays in the database (enterprises may still be recorded under it).
+    The indicative industry codes are checked against GB/T 4754-2017.
+    """
+    rows = _read_csv(path)
+    known = set(Industry.objects.values_list("code", flat=True))
+    keys = [row["key"] for row in rows]
+    if len(set(keys)) != len(keys) or not all(_KEY.match(key) for key in keys):
+        raise ValueError(f"{path.name}: keys must be unique, lower case letters, digits and _")
+    # Orders move out of the way first, so swapping two rows never trips the unique order.
+    existing = SupervisionCategory.objects.filter(list_id=KEY_LIST)
+    for offset, category in enumerate(existing.order_by("order")):
+        SupervisionCategory.objects.filter(pk=category.pk).update(order=30000 + offset)
+    for row in rows:
+        missing = set(_codes(row["gbt4754_2017_indicative"])) - known
+        if missing:
+            raise ValueError(f"{row['key']}: unknown GB/T 4754-2017 codes {sorted(missing)}")
+        SupervisionCategory.objects.update_or_create(
+            key=row["key"],
+            defaults={
+                "list_id": KEY_LIST,
+                "list_name": KEY_LIST_NAME,
+                "order": int(row["order"]),
+                "name": row["name"],
+                "source_document": row["legal_basis"],
+                "source_article": row["legal_article"][:100],
+                "industry_scope": "",
+                "indicative_industries": row["gbt4754_2017_indicative"],
                 "note": row["note"],
             },
         )

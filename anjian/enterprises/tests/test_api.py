@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from anjian.accounts.choices import Role
-from anjian.enterprises.models import ChangeRequest, Enterprise
+from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.tests.conftest import INSIDE, OUTSIDE, make_enterprise, new_code
 from anjian.orgs.models import SupervisionCategory
 from conftest import make_user
@@ -17,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_list_item_shape_and_filters(client, city, pair):
     chemical, machinery = pair
-    category = SupervisionCategory.objects.get(list_id="gongmao_8", order=4)
+    category = SupervisionCategory.objects.get(key="dust_explosion")
     machinery.categories.add(category)
     client.force_login(city)
     body = client.get("/api/v1/enterprises", {"town": machinery.town.code}).json()
@@ -28,7 +31,7 @@ def test_list_item_shape_and_filters(client, city, pair):
         "name": machinery.name,
         "town": machinery.town.code,
         "industry": "3411",
-        "categories": ["gongmao_8:4"],
+        "categories": ["dust_explosion"],
         "status": "operating",
         "location": {"lng": INSIDE[0], "lat": INSIDE[1]},
     }
@@ -39,6 +42,31 @@ def test_list_item_shape_and_filters(client, city, pair):
     assert client.get("/api/v1/enterprises", {"status": "closed"}).json()["count"] == 0
     detail = client.get(f"/api/v1/enterprises/{chemical.pk}").json()
     assert detail["credit_code"] == chemical.credit_code
+
+
+def test_detail_carries_licences_with_their_expiry(client, city, pair, settings):
+    settings.LICENCE_EXPIRY_WARNING_DAYS = 30
+    chemical, _machinery = pair
+    today = timezone.localdate()
+    Licence.objects.create(
+        enterprise=chemical,
+        kind="危险化学品安全生产许可证",
+        number="（鲁）WH安许证字〔2024〕040001",
+        issuer="枣庄市应急管理局",
+        issued_on=today - timedelta(days=1000),
+        expires_on=today + timedelta(days=10),
+    )
+    Licence.objects.create(
+        enterprise=chemical, kind="排污许可证", number="P1", expires_on=today - timedelta(days=1)
+    )
+    client.force_login(city)
+    detail = client.get(f"/api/v1/enterprises/{chemical.pk}").json()
+    assert [(x["number"], x["expiry"]) for x in detail["licences"]] == [
+        ("P1", "expired"),
+        ("（鲁）WH安许证字〔2024〕040001", "expiring"),
+    ]
+    assert detail["licences"][1]["valid_until"] == (today + timedelta(days=10)).isoformat()
+    assert detail["standardisation_grade"] == ""
 
 
 def test_query_count_does_not_grow_with_page_size(client, city, towns):
@@ -73,7 +101,7 @@ def test_town_creates_in_its_town_only(client, town_a, towns):
         "name": "滕州市新登记化工有限公司",
         "town": towns[0].code,
         "industry": "2614",
-        "categories": ["gongmao_8:4"],
+        "categories": ["whp_production"],
         "location": {"lng": INSIDE[0], "lat": INSIDE[1]},
     }
     response = client.post("/api/v1/enterprises", payload, content_type="application/json")

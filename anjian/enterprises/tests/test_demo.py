@@ -9,7 +9,7 @@ from anjian.enterprises import demo
 from anjian.enterprises.credit_code import is_valid
 from anjian.enterprises.geo import city_shape
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import Town
+from anjian.orgs.models import KEY_LIST, Town
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,11 @@ def test_demo_enterprises_are_valid_and_idempotent():
     assert len({e.industry.section for e in enterprises}) == 20
     chemical = [e for e in enterprises if e.industry.code.startswith("26")]
     for enterprise in chemical:
-        assert "危险化学品" in set(enterprise.categories.values_list("name", flat=True))
+        assert "whp_production" in set(enterprise.categories.values_list("key", flat=True))
+    # Every demo category comes from the city's key list, never from the regulators' lists.
+    assert not Enterprise.categories.through.objects.exclude(
+        supervisioncategory__list_id=KEY_LIST
+    ).exists()
     codes = demo.demo_codes(context, 2)
     assert list(
         Enterprise.objects.filter(credit_code__in=codes)

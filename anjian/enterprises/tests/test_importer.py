@@ -32,7 +32,7 @@ def row(**values: Any) -> list[Any]:
         "status": "在营",
         "principal_phone": "13905321234",
         "safety_manager_phone": "0632-5512345",
-        "categories": "gongmao_8:4 机械；high_risk_sll_current:2 危险化学品",
+        "categories": "whp_production 危险化学品生产；粉尘涉爆",
         "standardisation_expires": "2026-12-31",
     }
     defaults.update(values)
@@ -78,6 +78,8 @@ def test_a_clean_workbook_creates_enterprises_with_derived_departments():
         ({"principal_phone": "1390532"}, "主要负责人电话", "格式不正确"),
         ({"status": "营业"}, "经营状态", "在营、停产或关闭"),
         ({"categories": "nope:1 不存在"}, "监管类别", "不存在"),
+        # Only the city's key categories: a regulators' list item is not an enterprise category.
+        ({"categories": "gongmao_8:4 机械"}, "监管类别", "不存在"),
         ({"grid": "999-99"}, "网格编码", "不存在"),
         ({"employees": "很多"}, "从业人数", "不是数字"),
         ({"employees": -3}, "从业人数", "负数"),
