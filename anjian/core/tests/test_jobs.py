@@ -1,6 +1,7 @@
 """Background work: a queued task runs on a real worker and leaves a readable Job record."""
 
 import socket
+import uuid
 
 import pytest
 from celery import shared_task
@@ -39,11 +40,20 @@ def worker(request, tmp_path):
         keys = ("data_folder_in", "data_folder_out", "control_folder")
         folders = {key: str(tmp_path) for key in keys}
         broker = {"broker_url": "filesystem://", "broker_transport_options": folders}
+    # A queue of this test's own, so that concurrent runs on the same Redis never take each
+    # other's tasks.
+    broker["task_default_queue"] = f"anjian-test-{uuid.uuid4().hex}"
     saved = {key: app.conf[key] for key in broker}
     app.conf.update(broker)
     _reset_connections()
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with start_worker(
+            app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=10,
+            queues=[broker["task_default_queue"]],
+        ):
             yield
     finally:
         app.conf.update(saved)
