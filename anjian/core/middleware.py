@@ -1,4 +1,4 @@
-"""Request context: an id for each request, available to logs and audit records."""
+"""Request context (an id for each request, for logs and audit records) and the language."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
 _client_address: ContextVar[str] = ContextVar("client_address", default="")
@@ -44,3 +47,18 @@ class RequestContextMiddleware:
             _client_address.reset(address_token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user picked another language with the switch (its cookie).
+
+    The browser's Accept-Language is not consulted: an official whose browser happens to be
+    set to English still gets the Chinese the office works in, and one click changes it.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

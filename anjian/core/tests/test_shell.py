@@ -92,3 +92,10 @@ def test_english_is_a_complete_switch(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert "Dashboard" in html and "My roles and jurisdictions" in html
+
+
+def test_chinese_even_for_an_english_browser_until_the_user_switches(client):
+    client.force_login(make_user("c", ("city", "370481000000")))
+    assert "工作台" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Dashboard" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
