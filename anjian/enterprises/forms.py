@@ -11,14 +11,25 @@ from django.utils.translation import gettext_lazy as _
 from anjian.enterprises import credit_code
 from anjian.enterprises.geo import city_shape
 from anjian.enterprises.importer import LANDLINE, MOBILE
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, Licence
 from anjian.orgs.choices import IndustryLevel
-from anjian.orgs.models import Grid, Industry, SupervisionCategory, Town
+from anjian.orgs.models import Department, Grid, Industry, SupervisionCategory, Town
 
 if TYPE_CHECKING:
     _ModelForm = forms.ModelForm[Enterprise]
+    _LicenceModelForm = forms.ModelForm[Licence]
 else:
     _ModelForm = forms.ModelForm
+    _LicenceModelForm = forms.ModelForm
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+        if isinstance(widget, forms.Select):
+            css = "form-select"
+        widget.attrs.setdefault("class", css)
 
 
 class EnterpriseForm(_ModelForm):
@@ -43,19 +54,43 @@ class EnterpriseForm(_ModelForm):
         label=_("变更理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    override_departments = forms.BooleanField(
+        label=_("手工指定监管部门"),
+        required=False,
+        help_text=_("不勾选：监管部门按行业自动确定"),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("监管部门（手工指定时）"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        towns: Any = None,
+        grids: Any = None,
+        may_assign_departments: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """``towns``/``grids``: the choices the user may pick (default all; grids are scoped
+        data, so views pass the user's); an enterprise user may not choose who supervises it
+        (``may_assign_departments=False``)."""
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Town.objects.all()  # type: ignore[attr-defined]
-        self.fields["grid"].queryset = Grid.objects.select_related("town")  # type: ignore[attr-defined]
+        if may_assign_departments:
+            if self.instance.pk:
+                self.fields["override_departments"].initial = self.instance.departments_overridden
+                self.fields["departments"].initial = list(self.instance.departments.all())
+        else:
+            del self.fields["override_departments"], self.fields["departments"]
+        self.fields["town"].queryset = towns if towns is not None else Town.objects.all()  # type: ignore[attr-defined]
+        grid_choices: Any = grids if grids is not None else Grid.objects.all()
+        self.fields["grid"].queryset = grid_choices.select_related("town")  # type: ignore[attr-defined]
         self.fields["industry"].queryset = Industry.objects.filter(level=IndustryLevel.CLASS)  # type: ignore[attr-defined]
         # The city's key categories (orgs/data/key_categories.csv), not the regulators' lists.
         self.fields["categories"].queryset = SupervisionCategory.objects.key_list()  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs.setdefault("class", css)
+        _style(self)
 
     def clean_credit_code(self) -> str:
         try:
@@ -86,6 +121,43 @@ class EnterpriseForm(_ModelForm):
         grid, town = data.get("grid"), data.get("town")
         if grid is not None and town is not None and grid.town_id != town.pk:
             self.add_error("grid", _("网格不属于该镇街"))
+        if data.get("override_departments") and not data.get("departments"):
+            self.add_error("departments", _("手工指定时请至少选择一个监管部门"))
+        return data
+
+    def department_choice(self) -> tuple[list[Department] | None, bool]:
+        """What the service gets: (departments, derive). ``None, False`` keeps them as they are
+        (a user who may not assign departments); ``None, True`` derives them from the industry;
+        a list overrides."""
+        if "override_departments" not in self.fields:
+            return None, False
+        if self.cleaned_data.get("override_departments"):
+            return list(self.cleaned_data["departments"]), False
+        return None, True
+
+
+class LicenceForm(_LicenceModelForm):
+    """A licence or certificate (许可证、资质证书) of an enterprise."""
+
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "issuer", "issued_on", "expires_on"]
+        labels = {"issued_on": _("有效期自（发证日期）"), "expires_on": _("有效期至")}
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["list"] = "licence-kinds"
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("issued_on"), data.get("expires_on")
+        if start and end and end < start:
+            self.add_error("expires_on", _("有效期至不能早于有效期自"))
         return data
 
 

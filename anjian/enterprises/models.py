@@ -186,16 +186,17 @@ class Enterprise(models.Model):
         office, a town in its territory, an enterprise user its own enterprise. The auditor
         and the administrator see none (三权分立).
         """
-        from anjian.accounts.choices import Role
-
         if grants.city_wide:
             return Q()
         condition = NOTHING
         if grants.towns:
-            condition |= Q(town__code__in=grants.towns)
+            # By id (``grants.town_ids``, the same towns): the planner then reads a town's
+            # page straight from the (town, status, name) index.
+            condition |= Q(town_id__in=grants.town_ids)
         if write:
-            if grants.enterprises and grants.has(Role.ENTERPRISE):
-                condition |= Q(credit_code__in=grants.enterprises)
+            # Only the enterprise role's own enterprise, never an expert's assigned ones.
+            if grants.own_enterprises:
+                condition |= Q(credit_code__in=grants.own_enterprises)
             return condition
         if grants.departments:
             supervised = Enterprise.departments.through.objects.filter(

@@ -34,8 +34,12 @@ def register_panel(panel: Panel) -> None:
     PANELS[panel.key] = panel
 
 
-def _licences(enterprise: Any, _user: Any) -> dict[str, Any]:
-    return {"licences": list(enterprise.licences.all())}
+def _licences(enterprise: Any, user: Any) -> dict[str, Any]:
+    """Licences, expired and expiring ones marked; add/edit links for those who may edit."""
+    from anjian.enterprises.models import Enterprise
+
+    editable = Enterprise.objects.editable_by(user).filter(pk=enterprise.pk).exists()
+    return {"licences": list(enterprise.licences.all()), "editable": editable}
 
 
 def _requests(enterprise: Any, _user: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.db.models import Count
 from anjian.core.models import AuditLog
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
 
-__all__ = ["change_history", "map_points", "status_counts"]
+__all__ = ["change_history", "department_sources", "map_points", "status_counts"]
 
 
 def change_history(enterprise: Enterprise, limit: int = 50) -> list[AuditLog]:
@@ -40,3 +40,26 @@ def status_counts(queryset: EnterpriseQuerySet) -> dict[str, int]:
     return dict(
         queryset.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
+
+
+def department_sources(enterprise: Enterprise) -> list[tuple[Any, str]]:
+    """The enterprise's departments, each with where it comes from, and derived ones removed.
+
+    ``derived`` (按行业), ``added`` (手工增加) or ``removed`` (按行业应有、手工排除): the
+    industry's departments are computed from the departments' industry lists (DepartmentIndex).
+    """
+    from anjian.enterprises.services import DepartmentIndex
+    from anjian.orgs.models import Department
+
+    derived = set(
+        DepartmentIndex().for_industry(enterprise.industry.code, enterprise.industry.section)
+    )
+    current = {department.pk for department in enterprise.departments.all()}
+    rows = []
+    for department in Department.objects.filter(pk__in=derived | current):
+        if department.pk in current:
+            source = "derived" if department.pk in derived else "added"
+        else:
+            source = "removed"
+        rows.append((department, source))
+    return rows

@@ -34,10 +34,15 @@ __all__ = [
     "add_licence",
     "create_enterprise",
     "decide_change_request",
+    "may_assign_departments",
     "record_export",
+    "remove_licence",
     "request_identity_change",
     "update_enterprise",
+    "update_licence",
 ]
+
+LICENCE_FIELDS = ("kind", "number", "issuer", "issued_on", "expires_on")
 
 # Fields set through ``data`` mappings; relations are handled apart.
 SCALAR_FIELDS = (
@@ -150,6 +155,11 @@ def _may_change_identity(enterprise: Enterprise, actor: Any) -> bool:
     return grants.city_wide or (grants.has(Role.TOWN) and enterprise.town.code in grants.towns)
 
 
+def may_assign_departments(enterprise: Enterprise, actor: Any) -> bool:
+    """Whether ``actor`` may override the supervising departments (city office, own town)."""
+    return _may_change_identity(enterprise, actor)
+
+
 @transaction.atomic
 def update_enterprise(
     enterprise: Enterprise,
@@ -158,13 +168,22 @@ def update_enterprise(
     actor: Any,
     categories: Iterable[SupervisionCategory] | None = None,
     departments: Iterable[Department] | None = None,
+    derive_departments: bool = False,
     reason: str = "",
 ) -> ChangeRequest | None:
     """Change an enterprise. Identity fields changed by an enterprise user become a
     :class:`ChangeRequest` for the town instead; everything else is saved at once.
 
+    ``departments`` overrides the supervising departments; ``derive_departments`` drops an
+    override and derives them from the industry again (as a change of industry does). Only
+    the city office and the enterprise's town assign departments, not the enterprise itself.
     Returns the change request when one was opened.
     """
+    if (departments is not None or derive_departments) and not _may_change_identity(
+        enterprise, actor
+    ):
+        _check_editable(enterprise, actor)
+        raise PermissionDenied(_("只有市安委办和属地镇街可以指定监管部门"))
     _check_editable(enterprise, actor)
     before = _full_snapshot(enterprise)
     identity = {
@@ -183,7 +202,7 @@ def update_enterprise(
         setattr(enterprise, field, value)
     enterprise.full_clean(exclude=["departments", "categories"])
     enterprise.save()
-    if industry_changed and departments is None:
+    if (industry_changed or derive_departments) and departments is None:
         enterprise.departments_overridden = False
         Enterprise.objects.filter(pk=enterprise.pk).update(departments_overridden=False)
     _set_relations(
@@ -266,15 +285,63 @@ def decide_change_request(
     return change_request
 
 
+def _check_licence_editable(licence: Licence, actor: Any) -> None:
+    if not Licence.objects.editable_by(actor).filter(pk=licence.pk).exists():
+        raise PermissionDenied(_("无权修改该企业的证照"))
+
+
 @transaction.atomic
 def add_licence(enterprise: Enterprise, data: Mapping[str, Any], *, actor: Any) -> Licence:
-    """Record a licence or certificate of an enterprise."""
+    """Record a licence or certificate of an enterprise (by whoever may edit the enterprise)."""
     _check_editable(enterprise, actor)
-    licence = Licence(enterprise=enterprise, **data)
+    licence = Licence(
+        enterprise=enterprise, **{k: v for k, v in data.items() if k in LICENCE_FIELDS}
+    )
     licence.full_clean()
     licence.save()
-    audit.record("create", actor=actor, obj=licence, after=audit.snapshot(licence))
+    audit.record(
+        "create",
+        actor=actor,
+        obj=licence,
+        after=audit.snapshot(licence),
+        detail=f"enterprise {enterprise.pk}",
+    )
     return licence
+
+
+@transaction.atomic
+def update_licence(licence: Licence, changes: Mapping[str, Any], *, actor: Any) -> Licence:
+    """Change a licence's kind, number, issuer or validity; it stays with its enterprise."""
+    _check_licence_editable(licence, actor)
+    before = audit.snapshot(licence)
+    for field, value in changes.items():
+        if field in LICENCE_FIELDS:
+            setattr(licence, field, value)
+    licence.full_clean()
+    licence.save()
+    after = audit.snapshot(licence)
+    if after != before:
+        audit.record(
+            "update",
+            actor=actor,
+            obj=licence,
+            before=before,
+            after=after,
+            detail=f"enterprise {licence.enterprise_id}",
+        )
+    return licence
+
+
+@transaction.atomic
+def remove_licence(licence: Licence, *, actor: Any) -> None:
+    """Delete a licence (revoked, replaced, entered by mistake); the audit keeps its content."""
+    _check_licence_editable(licence, actor)
+    before = audit.snapshot(licence)
+    enterprise_id = licence.enterprise_id
+    audit.record(
+        "delete", actor=actor, obj=licence, before=before, detail=f"enterprise {enterprise_id}"
+    )
+    licence.delete()
 
 
 def record_export(*, actor: Any, count: int, what: str) -> None:

@@ -20,5 +20,9 @@ urlpatterns = [
     path("changes/<int:pk>/decide/", views.change_request_decide, name="change_request_decide"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("new/", views.enterprise_create, name="create"),
+    path("<int:pk>/licences/new/", views.licence_add, name="licence_add"),
+    path("licences/<int:pk>/edit/", views.licence_edit, name="licence_edit"),
+    path("licences/<int:pk>/delete/", views.licence_delete, name="licence_delete"),
     path("<int:pk>/dossier.pdf", views.dossier_pdf, name="dossier"),
 ]

@@ -10,8 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,19 +25,33 @@ from anjian.core.jobs import enqueue
 from anjian.core.models import Job
 from anjian.core.scoping import get_visible_or_404
 from anjian.enterprises import services
+from anjian.enterprises.categories import suggested_category_keys
 from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus
 from anjian.enterprises.dossier import build_pdf
 from anjian.enterprises.excel import annotate_workbook
 from anjian.enterprises.exporter import export_workbook, template_workbook
 from anjian.enterprises.filters import EnterpriseFilter
-from anjian.enterprises.forms import DecisionForm, EnterpriseForm, ImportForm
+from anjian.enterprises.forms import DecisionForm, EnterpriseForm, ImportForm, LicenceForm
 from anjian.enterprises.importer import apply_import, plan_import
-from anjian.enterprises.models import ChangeRequest, Enterprise
+from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.panels import PANELS
-from anjian.enterprises.queries import map_points, status_counts
+from anjian.enterprises.queries import department_sources, map_points, status_counts
 from anjian.enterprises.tasks import build_dossier_zip, zip_path
-from anjian.orgs.models import SupervisionCategory, Town
+from anjian.orgs.models import Grid, SupervisionCategory, Town
 
+# Suggestions for the licence kind field (free text: other kinds are recorded as written).
+LICENCE_KINDS = (
+    "安全生产许可证",
+    "危险化学品安全生产许可证",
+    "危险化学品安全使用许可证",
+    "危险化学品经营许可证",
+    "烟花爆竹经营（批发）许可证",
+    "烟花爆竹经营（零售）许可证",
+    "非药品类易制毒化学品生产备案证明",
+    "建筑施工企业安全生产许可证",
+    "道路运输经营许可证",
+    "排污许可证",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTERS = (Role.CITY, Role.TOWN)
 
@@ -99,7 +114,12 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for panel in sorted(PANELS.values(), key=lambda p: p.order)
     ]
     editable = Enterprise.objects.editable_by(request.user).filter(pk=pk).exists()
-    context = {"enterprise": enterprise, "panels": panels, "editable": editable}
+    context = {
+        "enterprise": enterprise,
+        "panels": panels,
+        "editable": editable,
+        "department_sources": department_sources(enterprise),
+    }
     return render(request, "enterprises/detail.html", context)
 
 
@@ -112,21 +132,74 @@ def my_enterprise(request: HttpRequest) -> HttpResponse:
     return redirect("enterprises:detail", pk=enterprise.pk)
 
 
+_NOT_FIELDS = ("categories", "reason", "override_departments", "departments")
+
+
+def _creatable_towns(request: HttpRequest) -> Any:
+    """The towns the user may register enterprises in: the city office all, a town its own."""
+    grants = grants_for(request.user)
+    if grants.city_wide:
+        return Town.objects.all()
+    if grants.has(Role.TOWN) and grants.towns:
+        return Town.objects.filter(code__in=grants.towns)
+    raise PermissionDenied(_("只有市安委办和镇街可以登记企业"))
+
+
+@login_required
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    """Register an enterprise (the city office; a town in its own territory)."""
+    towns = _creatable_towns(request)
+    form = EnterpriseForm(
+        request.POST or None, towns=towns, grids=Grid.objects.filter(town__in=towns)
+    )
+    del form.fields["reason"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        departments, _derive = form.department_choice()
+        try:
+            enterprise = services.create_enterprise(
+                {k: v for k, v in data.items() if k not in _NOT_FIELDS},
+                actor=request.user,
+                categories=data["categories"],
+                departments=departments,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已登记"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/edit.html", {"form": form, "enterprise": None})
+
+
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a profile; identity changes by an enterprise user become a change request."""
     enterprise = get_visible_or_404(
-        Enterprise.objects.editable_by(request.user), request.user, pk=pk
+        Enterprise.objects.editable_by(request.user).select_related("industry"),
+        request.user,
+        pk=pk,
     )
-    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=pk))
+    assign = services.may_assign_departments(enterprise, request.user)
+    # Grids: those the user sees, and the enterprise's own town's (an enterprise user sees none).
+    grids = Grid.objects.filter(
+        Q(pk__in=Grid.objects.visible_to(request.user).values("pk")) | Q(town_id=enterprise.town_id)
+    )
+    form = EnterpriseForm(
+        request.POST or None,
+        instance=Enterprise.objects.get(pk=pk),
+        grids=grids,
+        may_assign_departments=assign,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changes = {k: v for k, v in data.items() if k not in ("categories", "reason")}
+        departments, derive = form.department_choice()
         change_request = services.update_enterprise(
             enterprise,
-            changes,
+            {k: v for k, v in data.items() if k not in _NOT_FIELDS},
             actor=request.user,
             categories=data["categories"],
+            departments=departments,
+            derive_departments=derive,
             reason=data.get("reason", ""),
         )
         if change_request is not None:
@@ -134,7 +207,79 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存"))
         return redirect("enterprises:detail", pk=pk)
-    return render(request, "enterprises/edit.html", {"form": form, "enterprise": enterprise})
+    context = {
+        "form": form,
+        "enterprise": enterprise,
+        "department_sources": department_sources(enterprise),
+        "suggested_categories": SupervisionCategory.objects.key_list().filter(
+            key__in=suggested_category_keys(enterprise.industry.code)
+        ),
+    }
+    return render(request, "enterprises/edit.html", context)
+
+
+def _editable_enterprise(request: HttpRequest, pk: int) -> Enterprise:
+    enterprise: Enterprise = get_visible_or_404(
+        Enterprise.objects.editable_by(request.user), request.user, pk=pk
+    )
+    return enterprise
+
+
+@login_required
+def licence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a licence to an enterprise the user may edit."""
+    enterprise = _editable_enterprise(request, pk)
+    form = LicenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_licence(enterprise, form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("证照已添加"))
+            return redirect("enterprises:detail", pk=pk)
+    return render(
+        request,
+        "enterprises/licence_form.html",
+        {"form": form, "enterprise": enterprise, "licence": None, "kinds": LICENCE_KINDS},
+    )
+
+
+@login_required
+def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a licence (kind, number, issuer, validity)."""
+    licence = get_visible_or_404(
+        Licence.objects.editable_by(request.user).select_related("enterprise"),
+        request.user,
+        pk=pk,
+    )
+    form = LicenceForm(request.POST or None, instance=Licence.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_licence(licence, form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("证照已保存"))
+            return redirect("enterprises:detail", pk=licence.enterprise_id)
+    context = {
+        "form": form,
+        "enterprise": licence.enterprise,
+        "licence": licence,
+        "kinds": LICENCE_KINDS,
+    }
+    return render(request, "enterprises/licence_form.html", context)
+
+
+@login_required
+@require_POST
+def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a licence (audited with its content)."""
+    licence = get_visible_or_404(Licence.objects.editable_by(request.user), request.user, pk=pk)
+    enterprise_id = licence.enterprise_id
+    services.remove_licence(licence, actor=request.user)
+    messages.success(request, _("证照已删除"))
+    return redirect("enterprises:detail", pk=enterprise_id)
 
 
 @login_required

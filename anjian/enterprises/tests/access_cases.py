@@ -74,13 +74,22 @@ def cases(world: World) -> list[AccessCase]:
     by_pk: dict[str, Any] = {
         "enterprises:detail": lambda e: {"pk": e.pk},
         "enterprises:edit": lambda e: {"pk": e.pk},
+        "enterprises:licence_add": lambda e: {"pk": e.pk},
         "enterprises:dossier": lambda e: {"pk": e.pk},
         "GET /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
         "PATCH /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
     }
     return [
         AccessCase("enterprises.Enterprise", enterprise, by_pk, NOT_CITY),
-        AccessCase("enterprises.Licence", licence, {}, NOT_CITY),
+        AccessCase(
+            "enterprises.Licence",
+            licence,
+            {
+                "enterprises:licence_edit": lambda x: {"pk": x.pk},
+                "enterprises:licence_delete": lambda x: {"pk": x.pk},
+            },
+            NOT_CITY,
+        ),
         AccessCase(
             "enterprises.ChangeRequest",
             change_request,
