@@ -9,7 +9,13 @@ from django.db.models import Count
 from anjian.core.models import AuditLog
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
 
-__all__ = ["change_history", "department_sources", "map_points", "status_counts"]
+__all__ = [
+    "change_history",
+    "department_sources",
+    "licence_states",
+    "map_points",
+    "status_counts",
+]
 
 
 def change_history(enterprise: Enterprise, limit: int = 50) -> list[AuditLog]:
@@ -63,3 +69,22 @@ def department_sources(enterprise: Enterprise) -> list[tuple[Any, str]]:
             source = "removed"
         rows.append((department, source))
     return rows
+
+
+def licence_states(enterprise_ids: list[int]) -> dict[int, str]:
+    """For a page of enterprises, one query: ``expired`` when any licence has expired, else
+    ``expiring`` when any expires within the warning window; enterprises without either are
+    left out."""
+    from anjian.enterprises.models import Licence, expiry_window
+
+    today, horizon = expiry_window()
+    states: dict[int, str] = {}
+    rows = Licence.objects.filter(
+        enterprise_id__in=enterprise_ids, expires_on__lte=horizon
+    ).values_list("enterprise_id", "expires_on")
+    for enterprise_id, expires_on in rows:
+        if expires_on is not None and expires_on < today:
+            states[enterprise_id] = "expired"
+        else:
+            states.setdefault(enterprise_id, "expiring")
+    return states

@@ -35,7 +35,12 @@ from anjian.enterprises.forms import DecisionForm, EnterpriseForm, ImportForm, L
 from anjian.enterprises.importer import apply_import, plan_import
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.panels import PANELS
-from anjian.enterprises.queries import department_sources, map_points, status_counts
+from anjian.enterprises.queries import (
+    department_sources,
+    licence_states,
+    map_points,
+    status_counts,
+)
 from anjian.enterprises.tasks import build_dossier_zip, zip_path
 from anjian.orgs.models import Grid, SupervisionCategory, Town
 
@@ -83,6 +88,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         ),
         20,
     ).get_page(request.GET.get("page"))
+    states = licence_states([enterprise.pk for enterprise in page])
+    for enterprise in page:
+        enterprise.licence_state = states.get(enterprise.pk, "")
     grants = grants_for(request.user)
     context = {
         "page": page,

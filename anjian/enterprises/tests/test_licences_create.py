@@ -81,6 +81,8 @@ def test_list_filters_expiring_and_expired_licences(client, city, pair, settings
         enterprise=machinery, kind="丙", number="3", expires_on=today + timedelta(days=90)
     )
     client.force_login(city)
+    listing = client.get("/enterprises/").content.decode()
+    assert 'data-licence="expiring"' in listing and 'data-licence="expired"' in listing
     expiring = client.get("/enterprises/", {"licence": "expiring"}).content.decode()
     assert chemical.name in expiring and machinery.name not in expiring
     expired = client.get("/enterprises/", {"licence": "expired"}).content.decode()
