@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -16,13 +17,15 @@ import pyotp
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import connection
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts.access import grants_for
+from anjian.accounts.access import active_assignments_q, grants_for
 from anjian.accounts.choices import Role
 from anjian.accounts.models import ApiToken, Lockout, LoginAttempt, User
+from anjian.core import sqltemplates
 
 # Roles that must use a second factor (等保: administrators and auditors).
 TOTP_REQUIRED_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
@@ -193,27 +196,65 @@ def new_token() -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user of a usable token, in one indexed query; ``None`` otherwise.
+    """The active user of a usable token, with the grants of the user's active role
+    assignments, in one indexed query; ``None`` otherwise.
 
-    The last-use time is written at most once a minute per token, so a busy client does not
-    turn every read into a write.
+    The query's SQL text is compiled once per process (:mod:`anjian.core.sqltemplates`);
+    expiry, revocation, the user's ``is_active`` and the assignments' periods are checked by
+    it on every request. The last-use time is written at most once a minute per token, so a
+    busy client does not turn every read into a write.
     """
     if not token.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    row = (
+    values = {"token_hash": hash_token(token), "now": now, "today": timezone.localdate(now)}
+    sql, params, converters = sqltemplates.sql_for("api-token", _token_query, values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sqltemplates.convert(cursor.fetchall(), converters)
+    if not rows:
+        return None
+    token_pk, last_used_at = rows[0][:2]
+    width = len(_USER_FIELDS)
+    user = User.from_db(connection.alias, _USER_FIELDS, rows[0][2 : 2 + width])
+    grants_for(user, [row[2 + width :] for row in rows if row[2 + width] is not None])
+    if last_used_at is None or now - last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+    return user
+
+
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
+def _token_query(values: Mapping[str, Any]) -> tuple[str, list[Any], sqltemplates.Converters]:
+    """One query for a request's identity: the usable token, its active user and the user's
+    active role assignments (LEFT JOIN: one row per assignment, one row with NULLs if none),
+    each with its town's id, as :func:`~anjian.accounts.access.grants_for` takes them."""
+    from anjian.orgs.models import Town
+
+    prefix = "user__role_assignments__"
+    town_id = Town.objects.filter(code=OuterRef("assignment__jurisdiction_code")).values("id")
+    active = active_assignments_q(values["today"], prefix=prefix)
+    queryset = (
         ApiToken.objects.filter(
-            token_hash=hash_token(token),
+            token_hash=values["token_hash"],
             revoked_at__isnull=True,
-            expires_at__gt=now,
+            expires_at__gt=values["now"],
             user__is_active=True,
         )
-        .select_related("user")
-        .only("pk", "last_used_at", "user")
-        .first()
+        .annotate(
+            assignment=FilteredRelation("user__role_assignments", condition=active),
+            assignment_town_id=Subquery(town_id[:1]),
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "last_used_at",
+            *(f"user__{name}" for name in _USER_FIELDS),
+            "assignment__role",
+            "assignment__jurisdiction_kind",
+            "assignment__jurisdiction_code",
+            "assignment_town_id",
+        )
     )
-    if row is None:
-        return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    return sqltemplates.compile_queryset(queryset)

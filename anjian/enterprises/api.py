@@ -1,8 +1,8 @@
 """API of the registry: ``/api/v1/enterprises``.
 
 The list is the hottest read of the platform (every module's pickers, the mobile app), so it
-answers plain dicts from ``.values()`` serialised by orjson, with a fixed number of queries
-whatever the page size: the page, its count, and one query for the page's categories.
+answers plain tuples serialised by orjson, in one query whatever the page size (the page, each
+row's categories and the count; see :mod:`anjian.enterprises.listing`).
 Validation of input still goes through ninja schemas; writes call :mod:`services`.
 """
 
@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema
 
 from anjian.core.api import ApiError, ErrorOut
 from anjian.core.scoping import get_editable_or_404, get_visible_or_404
-from anjian.enterprises import credit_code, services
+from anjian.enterprises import credit_code, listing, services
 from anjian.enterprises.choices import EnterpriseStatus
 from anjian.enterprises.filters import EnterpriseFilter
 from anjian.enterprises.geo import city_shape
@@ -148,11 +148,8 @@ def list_enterprises(
     filters = EnterpriseFilter.from_params(
         {"town": town, "industry": industry, "category": category, "status": status, "q": q}
     )
-    enterprises = filters.apply(Enterprise.objects.visible_to(request.user))
-    offset = (page - 1) * page_size
-    rows = list(enterprises.values(*_FIELDS)[offset : offset + page_size])
-    count = len(rows) if page == 1 and len(rows) < page_size else enterprises.count()
-    return _json({"items": _shape(rows), "count": count})
+    items, count = listing.page(request.user, filters, (page - 1) * page_size, page_size)
+    return _json({"items": items, "count": count})
 
 
 class LicenceOut(Schema):

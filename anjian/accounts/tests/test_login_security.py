@@ -14,8 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from anjian.accounts import security, services
+from anjian.accounts.access import grants_for
 from anjian.accounts.middleware import ACTIVITY_KEY, PENDING_KEY
-from anjian.accounts.models import ApiToken, Lockout, LoginAttempt, User
+from anjian.accounts.models import ApiToken, Lockout, LoginAttempt, RoleAssignment, User
 from anjian.core.models import AuditLog
 from anjian.orgs.models import CITY_CODE, Town
 from conftest import TEST_PASSWORD, make_user
@@ -364,11 +365,29 @@ def test_disabled_users_tokens_stop_working(town_code):
 
 
 def test_token_check_is_one_query(town_code, django_assert_num_queries):
+    """The token, its user and the user's grants (with the town's id) in one query."""
     user = make_user("fast", ("town", town_code))
+    expert = make_user("fast_expert", ("expert", "91370481MA3C000001"))
+    RoleAssignment.objects.create(
+        user=expert,
+        role="expert",
+        jurisdiction_kind="enterprise",
+        jurisdiction_code="91370481MA3C000002",
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
     _token, plain = services.create_token(user, actor=user)
     security.user_for_token(plain)  # first use writes last_used_at
     with django_assert_num_queries(1):
-        assert security.user_for_token(plain) == user
+        found = security.user_for_token(plain)
+        assert found == user
+        grants = grants_for(found)
+    assert grants.towns == {town_code}
+    assert grants.town_ids == {Town.objects.get(code=town_code).pk}
+    _token, plain = services.create_token(expert, actor=expert)
+    found = security.user_for_token(plain)
+    assert found is not None
+    # the expired assignment is not among the grants
+    assert grants_for(found).assigned_enterprises == {"91370481MA3C000001"}
 
 
 def test_profile_lists_tokens_and_creates_one(client, town_code):
