@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from anjian.accounts.access import Grants, grants_for
@@ -101,7 +102,10 @@ def _build(user: Any, filters: EnterpriseFilter) -> sqltemplates.Builder:
         enterprises = applied.apply(Enterprise.objects.visible_to(scoped_user))
         if enterprises.query.is_empty():
             return "", [], {}
-        return _statement(enterprises, values["offset"], values["limit"])
+        try:
+            return _statement(enterprises, values["offset"], values["limit"])
+        except EmptyResultSet:  # e.g. a town code that names no town
+            return "", [], {}
 
     return build
 

@@ -94,6 +94,25 @@ def test_list_queries_are_constant(client, city, towns, django_assert_num_querie
         client.get("/api/v1/enterprises", {"page_size": 3})
 
 
+def test_list_of_a_town_that_does_not_exist_is_empty(client, towns):
+    make_enterprise(towns[0])
+    client.force_login(make_user("nowhere", (Role.TOWN, "370481999999")))
+    for _ in range(2):  # the second request reuses the SQL text of the first
+        body = client.get("/api/v1/enterprises", {"status": "operating"}).json()
+        assert body == {"items": [], "count": 0}
+
+
+def test_list_same_shape_other_values(client, towns):
+    """Two town officers share the list's SQL text, each with their own town."""
+    first, second = make_enterprise(towns[0]), make_enterprise(towns[1])
+    for town, enterprise in ((towns[0], first), (towns[1], second)):
+        client.force_login(make_user(f"officer_{town.code}", (Role.TOWN, town.code)))
+        for page in (1, 2):
+            body = client.get("/api/v1/enterprises", {"page": page, "page_size": 1}).json()
+            assert body["count"] == 1
+            assert [item["id"] for item in body["items"]] == ([enterprise.pk] if page == 1 else [])
+
+
 def test_town_creates_in_its_town_only(client, town_a, towns):
     client.force_login(town_a)
     payload = {
