@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from anjian.core import audit
 from anjian.orgs.choices import IndustryLevel, TownKind
 from anjian.orgs.models import (
     CITY_CODE,
@@ -70,7 +71,15 @@ class LoadReport:
 
 @transaction.atomic
 def load_reference(data_dir: Path, progress: Progress = _no_progress) -> LoadReport:
-    """Load everything from ``data_dir`` (shared/data) and the app's own configuration files."""
+    """Load everything from ``data_dir`` (shared/data) and the app's own configuration files.
+
+    One transaction and one audit record summarising what changed, however many rows.
+    """
+    with audit.bulk("import", actor=None, detail=f"reference data from {data_dir}"):
+        return _load_all(data_dir, progress)
+
+
+def _load_all(data_dir: Path, progress: Progress) -> LoadReport:
     report = LoadReport()
     report.towns, report.renamings = load_towns(data_dir / "tengzhou_divisions.csv")
     report.industries = load_industries(data_dir / "gbt4754_2017.csv", progress)

@@ -55,3 +55,13 @@ def test_loading_again_changes_nothing():
 
 def test_every_town_gets_a_grid_layout():
     assert not Town.objects.filter(grids__isnull=True).exists()
+
+
+def test_a_load_is_one_audit_record():
+    from anjian.core.models import AuditLog
+
+    before = AuditLog.objects.count()
+    load_reference(settings.SHARED_DATA_DIR)
+    summary = AuditLog.objects.order_by("-pk").first()
+    assert AuditLog.objects.count() == before + 1
+    assert summary.action == "import" and "reference data" in summary.detail
