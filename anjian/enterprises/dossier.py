@@ -116,11 +116,15 @@ def _profile(enterprise: Enterprise) -> Rows:
     ]
 
 
+_EXPIRY_NOTE = {"expired": "，已过期", "expiring": "，即将到期", "valid": ""}
+
+
 def _licences(enterprise: Enterprise) -> Rows:
     rows: Rows = [
         (
             f"{licence.kind}",
-            f"{licence.number}（{licence.issuer}，有效期至{licence.expires_on or '长期'}）",
+            f"{licence.number}（{licence.issuer}，有效期至{licence.expires_on or '长期'}"
+            f"{_EXPIRY_NOTE[licence.expiry]}）",
         )
         for licence in enterprise.licences.all()
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from anjian.core.models import AuditLog
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
@@ -19,16 +19,19 @@ __all__ = [
 
 
 def change_history(enterprise: Enterprise, limit: int = 50) -> list[AuditLog]:
-    """The audit records of one enterprise, newest first.
+    """The audit records of one enterprise and its licences, newest first.
 
     Read straight from the audit log (its own scope is the auditor's): whoever may see the
     enterprise may see how it changed; the caller has already checked that.
     """
-    return list(
-        AuditLog.objects.filter(
-            object_type=Enterprise._meta.label_lower, object_id=str(enterprise.pk)
-        ).order_by("-seq")[:limit]
+    from anjian.enterprises.models import Licence
+
+    own = Q(object_type=Enterprise._meta.label_lower, object_id=str(enterprise.pk))
+    # Its licences' records too (added, changed, removed), found by the enterprise they name.
+    licences = Q(object_type=Licence._meta.label_lower) & (
+        Q(after__enterprise_id=enterprise.pk) | Q(before__enterprise_id=enterprise.pk)
     )
+    return list(AuditLog.objects.filter(own | licences).order_by("-seq")[:limit])
 
 
 def map_points(queryset: EnterpriseQuerySet) -> list[list[Any]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from anjian.accounts.choices import Role
 from anjian.core.models import AuditLog
 from anjian.enterprises.models import Enterprise, Licence
+from anjian.enterprises.queries import change_history
 from anjian.enterprises.tests.conftest import INSIDE, new_code
 from anjian.orgs.models import Department, Industry, SupervisionCategory
 from conftest import make_user
@@ -52,6 +53,8 @@ def test_enterprise_user_adds_edits_and_removes_its_licences(client, pair, setti
     assert client.post(f"/enterprises/licences/{licence.pk}/delete/").status_code == 302
     assert not Licence.objects.filter(pk=licence.pk).exists()
     assert AuditLog.objects.filter(action="delete", object_id=str(licence.pk)).exists()
+    # The enterprise's change history shows its licences' records, the removed one included.
+    assert [h.action for h in change_history(own)][:3] == ["delete", "update", "create"]
     # Not another enterprise's.
     assert client.get(f"/enterprises/{other.pk}/licences/new/").status_code == 404
 
