@@ -48,7 +48,10 @@ class EnterpriseFilter:
         )
 
     def apply(self, queryset: EnterpriseQuerySet) -> EnterpriseQuerySet:
-        """Narrow an (already scoped) queryset."""
+        """Narrow an (already scoped) queryset.
+
+        ``town``, ``status`` and a category key must stay plain parameters of the SQL: the API
+        list keeps its SQL text per filter shape (:mod:`anjian.enterprises.listing`)."""
         if self.town:
             queryset = queryset.filter(town__code=self.town)
         if self.industry:
