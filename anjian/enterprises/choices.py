@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterpriseStatus(models.TextChoices):
@@ -10,7 +11,7 @@ class EnterpriseStatus(models.TextChoices):
 
     OPERATING = "operating", _("在营")
     SUSPENDED = "suspended", _("停产")
-    CLOSED = "closed", _("关闭")
+    CLOSED = "closed", pgettext_lazy("enterprise status", "关闭")
 
 
 class StandardisationGrade(models.TextChoices):
