@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anjian.core.middleware.RequestContextMiddleware",
+    "anjian.core.middleware.ApiErrorFormatMiddleware",
     "anjian.accounts.middleware.LoginSecurityMiddleware",
 ]
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
 _client_address: ContextVar[str] = ContextVar("client_address", default="")
@@ -62,3 +63,35 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ApiErrorFormatMiddleware:
+    """Every 4xx under ``/api/`` in the API's one error format ``{"detail", "code"}``.
+
+    API operations already answer so; this covers what Django and the router answer before an
+    operation runs: an unknown path (404) or a method the path does not take (405).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if (
+            not request.path.startswith("/api/")
+            or not 400 <= status < 500
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        from anjian.core.api import ERROR_CODES
+
+        messages = {404: _("接口不存在"), 405: _("该接口不支持此请求方法")}
+        body = {
+            "detail": str(messages.get(status, response.reason_phrase)),
+            "code": ERROR_CODES.get(status, "error"),
+        }
+        formatted = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        if "Allow" in response:
+            formatted["Allow"] = response["Allow"]
+        return formatted

@@ -95,3 +95,16 @@ def test_grids_list_filter_and_detail(city_client):
 def test_boundary_is_geojson(city_client):
     body = city_client.get("/api/v1/boundaries/370481000000").json()
     assert body["type"] == "FeatureCollection"
+
+
+def test_unknown_api_paths_answer_in_the_error_format(city_client):
+    response = city_client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "接口不存在", "code": "not_found"}
+
+
+def test_a_method_a_path_does_not_take_answers_in_the_error_format(city_client):
+    response = city_client.delete("/api/v1/towns")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
