@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 VENDOR := anjian/static/vendor
 export ANJIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: translations browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
+.PHONY: docs-images translations browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -83,6 +83,10 @@ test-browser: install assets messages browser-deps
 	env -u DATABASE_URL ANJIAN_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m browser
 
 test: check test-sqlite test-postgres test-browser
+
+# Refresh the documentation's screenshots from the ones the browser tests just took.
+docs-images: test-browser
+	cp test-artifacts/*.png docs/images/
 
 bench: install assets
 	$(PY) -m bench
