@@ -46,7 +46,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,11 +141,9 @@ def compute_hash(row: AuditLog) -> str:
 def _locked_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=_HEAD_PK).first()
     if head is None:
-        try:
-            with transaction.atomic():
-                AuditChainHead.objects.create(pk=_HEAD_PK, last_hash=GENESIS, anchor_hash=GENESIS)
-        except IntegrityError:
-            pass  # another node created it first
+        # Another node may create it first; then its row is the one to lock.
+        with suppress(IntegrityError), transaction.atomic():
+            AuditChainHead.objects.create(pk=_HEAD_PK, last_hash=GENESIS, anchor_hash=GENESIS)
         head = AuditChainHead.objects.select_for_update().get(pk=_HEAD_PK)
     return head
 
