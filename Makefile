@@ -80,7 +80,8 @@ browser-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test-browser: install assets messages browser-deps
-	env -u DATABASE_URL ANJIAN_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m browser
+	env -u DATABASE_URL ANJIAN_CHROMIUM=$(CHROMIUM) \
+	  ANJIAN_TEST_SQLITE_FILE=$(ANJIAN_VAR_DIR)/test-browser.sqlite3 $(VENV)/bin/pytest -m browser --create-db
 
 test: check test-sqlite test-postgres test-browser
 

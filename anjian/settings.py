@@ -99,6 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Browser tests serve pages from a live server whose threads write concurrently (sessions,
+    # htmx requests): an in-memory test database locks whole tables at once, a file in WAL mode
+    # waits its turn. `make test-browser` sets this.
+    _test_file = env_str("ANJIAN_TEST_SQLITE_FILE", "")
+    if _test_file:
+        DATABASES["default"]["TEST"] = {"NAME": _test_file}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
