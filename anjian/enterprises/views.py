@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -194,7 +195,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = EnterpriseForm(
         request.POST or None,
-        instance=Enterprise.objects.get(pk=pk),
+        instance=pristine_copy(enterprise),
         grids=grids,
         may_assign_departments=assign,
     )
@@ -224,6 +225,15 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "enterprises/edit.html", context)
+
+
+_M = TypeVar("_M")
+
+
+def pristine_copy(obj: _M) -> _M:
+    """A copy for a ModelForm, which writes the submitted values into its instance while it
+    validates: the service then compares the untouched object with the new values."""
+    return copy.deepcopy(obj)
 
 
 def _editable_enterprise(request: HttpRequest, pk: int) -> Enterprise:
@@ -261,7 +271,7 @@ def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    form = LicenceForm(request.POST or None, instance=Licence.objects.get(pk=pk))
+    form = LicenceForm(request.POST or None, instance=pristine_copy(licence))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_licence(licence, form.cleaned_data, actor=request.user)
