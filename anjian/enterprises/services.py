@@ -28,6 +28,7 @@ from anjian.enterprises.models import (
     name_initials,
 )
 from anjian.orgs.models import Department, SupervisionCategory
+from anjian.orgs.services import DepartmentIndex
 
 __all__ = [
     "DepartmentIndex",
@@ -69,31 +70,6 @@ SCALAR_FIELDS = (
     "insurance_insurer",
     "insurance_expires",
 )
-
-
-class DepartmentIndex:
-    """Which departments supervise an industry, from the departments' industry lists.
-
-    A department lists codes at any level of GB/T 4754-2017 (门类 letter, 大类, 中类, 小类);
-    an enterprise of 小类 ``2614`` is supervised by every department listing ``26``, ``261``,
-    ``2614`` or its section ``C``. Built with one query, so an import of 10,000 rows resolves
-    every enterprise's departments without further queries.
-    """
-
-    def __init__(self) -> None:
-        through = Department.industries.through.objects.values_list(
-            "department_id", "industry__code"
-        )
-        self._by_code: dict[str, set[int]] = {}
-        for department_id, code in through:
-            self._by_code.setdefault(code, set()).add(department_id)
-
-    def for_industry(self, code: str, section: str = "") -> list[int]:
-        keys = {code[:n] for n in range(2, len(code) + 1)} | ({section} if section else set())
-        found: set[int] = set()
-        for key in keys:
-            found |= self._by_code.get(key, set())
-        return sorted(found)
 
 
 def _relations_snapshot(enterprise: Enterprise) -> dict[str, Any]:

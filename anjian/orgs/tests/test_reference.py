@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from anjian.orgs.models import Boundary, Committee, Department, Grid, Industry, Town, TownRenaming
-from anjian.orgs.services import departments_for_industry, load_reference
+from anjian.orgs.services import DepartmentIndex, load_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,10 @@ def test_all_four_levels_of_the_industry_classification():
 def test_departments_and_the_12_specialised_committees():
     assert Committee.objects.exclude(code="awh").count() == 12
     assert Department.objects.get(code="yjglj").industries.filter(code="26").exists()
-    assert {d.code for d in departments_for_industry("2614")} >= {"yjglj", "gxj"}
-    assert {d.code for d in departments_for_industry("4710")} == {"zjj"}
+    index = DepartmentIndex()
+    codes = dict(Department.objects.values_list("pk", "code"))
+    assert {codes[pk] for pk in index.for_industry("2614", "C")} >= {"yjglj", "gxj"}
+    assert {codes[pk] for pk in index.for_industry("4710", "E")} == {"zjj"}
 
 
 def test_boundaries_are_loaded_in_wgs84():
