@@ -224,14 +224,17 @@ def lec_level(d: Decimal | int | float | str) -> RiskLevel:
     D ≥ 320 major (red); 160 ≤ D < 320 high (orange); 70 ≤ D < 160 moderate (yellow); D < 70 low
     (blue) — the four-level reading of the LEC table used by the Shandong rules (🟡).
     """
-    score = to_decimal(d, "D")
-    if score >= 320:
-        return RiskLevel.MAJOR
-    if score >= 160:
-        return RiskLevel.HIGH
-    if score >= 70:
-        return RiskLevel.MODERATE
-    return RiskLevel.LOW
+    return _LEC_LEVEL[lec_danger(d)]
+
+
+# The four levels read the five classic classes: the two lowest are both low risk.
+_LEC_LEVEL = {
+    LecDanger.EXTREME: RiskLevel.MAJOR,
+    LecDanger.HIGH: RiskLevel.HIGH,
+    LecDanger.SIGNIFICANT: RiskLevel.MODERATE,
+    LecDanger.GENERAL: RiskLevel.LOW,
+    LecDanger.SLIGHT: RiskLevel.LOW,
+}
 
 
 def lec(
