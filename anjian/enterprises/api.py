@@ -139,14 +139,22 @@ def list_enterprises(
     industry: str = "",
     category: str = "",
     status: str = "",
+    licence: str = Query("", description="expiring (within the warning days) or expired"),
     q: str = "",
     page: int = Query(1, ge=1),
     page_size: int = Query(20, ge=1, le=settings.API_MAX_PAGE_SIZE),
 ) -> HttpResponse:
-    """Scoped and filtered (town code, industry code prefix or section, category id, status,
-    q: name, pinyin initials or credit code), ``{"items", "count"}``."""
+    """Scoped and filtered (town code, industry code prefix or section, category key or id,
+    status, licence expiry, q: name, pinyin initials or credit code), ``{"items", "count"}``."""
     filters = EnterpriseFilter.from_params(
-        {"town": town, "industry": industry, "category": category, "status": status, "q": q}
+        {
+            "town": town,
+            "industry": industry,
+            "category": category,
+            "status": status,
+            "licence": licence,
+            "q": q,
+        }
     )
     items, count = listing.page(request.user, filters, (page - 1) * page_size, page_size)
     return _json({"items": items, "count": count})

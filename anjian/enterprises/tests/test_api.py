@@ -67,6 +67,11 @@ def test_detail_carries_licences_with_their_expiry(client, city, pair, settings)
     ]
     assert detail["licences"][1]["valid_until"] == (today + timedelta(days=10)).isoformat()
     assert detail["standardisation_grade"] == ""
+    expiring = client.get("/api/v1/enterprises", {"licence": "expiring"}).json()
+    assert [item["id"] for item in expiring["items"]] == [chemical.pk]
+    Licence.objects.filter(enterprise=chemical).update(expires_on=today + timedelta(days=300))
+    assert client.get("/api/v1/enterprises", {"licence": "expiring"}).json()["count"] == 0
+    assert client.get("/api/v1/enterprises", {"licence": "expired"}).json()["count"] == 0
 
 
 def test_query_count_does_not_grow_with_page_size(client, city, towns):
