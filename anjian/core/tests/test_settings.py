@@ -1,9 +1,13 @@
-"""Production mode refuses unsafe settings and passes Django's deployment checks."""
+"""Production mode refuses unsafe settings and passes Django's deployment checks; the database
+connection is set up as documented."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[3]
 GOOD_KEY = "k" * 20 + "-production-secret-0123456789-abcdefghij"
@@ -50,3 +54,13 @@ def test_a_malformed_boolean_fails_at_start_up():
     result = _manage("check", DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG='perhaps'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_prepared_statements_keep_one_generic_plan():
+    """On PostgreSQL the hot reads are prepared and never re-planned per request."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
