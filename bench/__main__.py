@@ -28,10 +28,11 @@ def main() -> int:
         if "figure" not in result:
             print(f"FAILED  {result['name']}  ({result['command']})")
             continue
-        verdict = "ok  " if result["passed"] else "MISS"
+        verdict = "info" if not result["target"] else "ok  " if result["passed"] else "MISS"
+        target = f" (target {result['target']})" if result["target"] else ""
         print(
             f"{verdict} {result['name']}: {result['figure']} vs floor {result['floor']} "
-            f"({result['unit']}) → ratio {result['ratio']} (target {result['target']})"
+            f"({result['unit']}) → ratio {result['ratio']}{target}"
             f"{'  [' + result['note'] + ']' if result.get('note') else ''}\n"
             f"      reproduce: {result['command']}"
         )
