@@ -111,7 +111,8 @@ LICENCE_COLUMNS: tuple[Column, ...] = (
 
 @dataclass(frozen=True)
 class Sheet:
-    """A data sheet: its name, its columns, and the cell whose upper left the panes freeze."""
+    """A data sheet: its name, its columns, and ``freeze``, the first cell that scrolls (the
+    headers above it and the identifying columns left of it stay in view)."""
 
     name: str
     columns: tuple[Column, ...]
