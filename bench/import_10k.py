@@ -2,6 +2,9 @@
 
 Target (issue 5): the whole import (read, check every row, write) takes at most 1.5× the time
 openpyxl alone needs to read the workbook with ``read_only=True, values_only=True``.
+
+Measured twice: the registry alone (its 证照 sheet empty), and the registry with one licence
+per enterprise (10,000 rows in the 证照 sheet); there the floor reads both data sheets.
 """
 
 from __future__ import annotations
@@ -27,15 +30,68 @@ def main() -> None:
         shutil.rmtree(var, ignore_errors=True)
 
 
-def _read_floor(data: bytes) -> float:
+def _read_floor(data: bytes, sheets: int) -> float:
+    """openpyxl reading the first ``sheets`` sheets (the data sheets come first)."""
     from openpyxl import load_workbook
 
     start = time.perf_counter()
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    for _row in workbook.worksheets[0].iter_rows(values_only=True):
-        pass
+    for sheet in workbook.worksheets[:sheets]:
+        for _row in sheet.iter_rows(values_only=True):
+            pass
     workbook.close()
     return time.perf_counter() - start
+
+
+def _add_licences() -> int:
+    """One licence per enterprise, deterministic, as the demo city has none."""
+    from datetime import date
+
+    from anjian.enterprises.models import Enterprise, Licence
+
+    kinds = ("安全生产许可证", "危险化学品经营许可证", "排污许可证")
+    licences = [
+        Licence(
+            enterprise_id=pk,
+            kind=kinds[pk % len(kinds)],
+            number=f"鲁枣〔2025〕{pk:06d}",
+            issuer="滕州市应急管理局",
+            issued_on=date(2025, 1, 1 + pk % 28),
+            expires_on=date(2028, 1, 1 + pk % 28),
+        )
+        for pk in Enterprise.objects.values_list("pk", flat=True)
+    ]
+    Licence.objects.bulk_create(licences, batch_size=2000)
+    return len(licences)
+
+
+def _measure(name: str, data: bytes, sheets: int, licences: int) -> None:
+    from anjian.enterprises.importer import apply_import, plan_import
+    from anjian.enterprises.models import Enterprise, Licence
+
+    floors, imports = [], []
+    for _ in range(3):
+        Enterprise.objects.all().delete()
+        floors.append(_read_floor(data, sheets))
+        start = time.perf_counter()
+        plan = plan_import(io.BytesIO(data), actor=None)
+        assert plan.ok, plan.errors[:5]
+        apply_import(plan, actor=None)
+        imports.append(time.perf_counter() - start)
+        assert Enterprise.objects.count() == ROWS and Licence.objects.count() == licences
+    floor, figure = min(floors), min(imports)
+    ratio = figure / floor
+    what = "openpyxl read-only values-only read" + (" of both data sheets" if sheets > 1 else "")
+    Result(
+        name=name,
+        figure=round(figure, 3),
+        floor=round(floor, 3),
+        unit=f"s (best of 3); floor: {what}",
+        ratio=round(ratio, 2),
+        target="≤ 1.5",
+        passed=ratio <= 1.5,
+        command=COMMAND,
+    ).emit()
 
 
 def run() -> None:
@@ -45,7 +101,6 @@ def run() -> None:
     from anjian.core.democity import DemoContext
     from anjian.enterprises import demo
     from anjian.enterprises.exporter import export_workbook
-    from anjian.enterprises.importer import apply_import, plan_import
     from anjian.enterprises.models import Enterprise
     from anjian.orgs.services import load_reference
 
@@ -54,28 +109,16 @@ def run() -> None:
     demo.build(DemoContext(seed=2018, options={"enterprises": ROWS}))
     data, count = export_workbook(Enterprise.objects.all())
     assert count == ROWS
-    floors, imports = [], []
-    for _ in range(3):
-        Enterprise.objects.all().delete()
-        floors.append(_read_floor(data))
-        start = time.perf_counter()
-        plan = plan_import(io.BytesIO(data), actor=None)
-        assert plan.ok, plan.errors[:5]
-        apply_import(plan, actor=None)
-        imports.append(time.perf_counter() - start)
-        assert Enterprise.objects.count() == ROWS
-    floor, figure = min(floors), min(imports)
-    ratio = figure / floor
-    Result(
-        name=f"import {ROWS:,} enterprises (SQLite)",
-        figure=round(figure, 3),
-        floor=round(floor, 3),
-        unit="s (best of 3); floor: openpyxl read-only values-only read",
-        ratio=round(ratio, 2),
-        target="≤ 1.5",
-        passed=ratio <= 1.5,
-        command=COMMAND,
-    ).emit()
+    _measure(f"import {ROWS:,} enterprises (SQLite)", data, sheets=1, licences=0)
+    licences = _add_licences()  # to the enterprises the last round imported
+    data, count = export_workbook(Enterprise.objects.all())
+    assert count == ROWS
+    _measure(
+        f"import {ROWS:,} enterprises with {licences:,} licences (SQLite)",
+        data,
+        sheets=2,
+        licences=licences,
+    )
 
 
 if __name__ == "__main__":

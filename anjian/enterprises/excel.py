@@ -1,16 +1,18 @@
-"""The registry's workbook: columns, the template, export, and the annotated error copy.
+"""The registry's workbook: sheets and columns, the template, export, the annotated error copy.
 
-One column list serves the template, the export and the importer, so an exported workbook
-imports back unchanged. Row 1 holds the Chinese headers, row 2 a description of each column,
-data start at row 3. Coded columns (town, industry, status, grade, size) carry drop-down lists
-that point at the hidden sheet ``代码表``.
+Two data sheets, each declared once as a :class:`Sheet` (its name and :class:`Column` list) that
+serves the template, the export and the importer, so an exported workbook imports back
+unchanged: ``企业名录`` (one row per enterprise) and ``证照`` (one row per licence, linked to
+its enterprise by the credit code). In every data sheet row 1 holds the Chinese headers, row 2
+a description of each column, data start at row 3. Coded columns (town, industry, status,
+grade, size) carry drop-down lists that point at the hidden sheet ``代码表``.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
@@ -24,10 +26,16 @@ from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 __all__ = [
     "COLUMNS",
     "DATA_SHEET",
+    "ENTERPRISE_SHEET",
     "FIRST_DATA_ROW",
+    "LICENCE_COLUMNS",
+    "LICENCE_SHEET",
+    "SHEETS",
     "Column",
+    "Sheet",
     "annotate_workbook",
     "category_label",
+    "read_workbook",
     "write_workbook",
 ]
 
@@ -82,7 +90,45 @@ COLUMNS: tuple[Column, ...] = (
     Column("insurance_insurer", "安责险承保机构", "", width=16),
     Column("insurance_expires", "安责险有效期至", "日期，如2026-12-31", width=13),
 )
-HEADERS = {column.header: column for column in COLUMNS}
+
+# Licences missing from the sheet are kept (a partial sheet never deletes): said where the
+# user fills the sheet in, in the credit code's description.
+LICENCE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "credit_code",
+        "统一社会信用代码",
+        "本文件企业名录中的企业，或您可修改的已登记企业；本表未列出的已有证照保留不变",
+        True,
+        22,
+    ),
+    Column("kind", "证照类型", "如安全生产许可证、危险化学品经营许可证", True, 24),
+    Column("number", "证照编号", "类型+编号全市唯一；已登记的同一证照按本行更新", True, 26),
+    Column("issuer", "发证机关", "", width=20),
+    Column("issued_on", "发证日期", "日期，如2024-01-15", width=13),
+    Column("expires_on", "有效期至", "日期，不早于发证日期", width=13),
+)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A data sheet: its name, its columns, and ``freeze``, the first cell that scrolls (the
+    headers above it and the identifying columns left of it stay in view)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    freeze: str
+    by_header: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_header", {c.header: c for c in self.columns})
+
+    def header_of(self, key: str) -> str:
+        return next(column.header for column in self.columns if column.key == key)
+
+
+ENTERPRISE_SHEET = Sheet(DATA_SHEET, COLUMNS, "C3")
+LICENCE_SHEET = Sheet("证照", LICENCE_COLUMNS, "D3")
+SHEETS = (ENTERPRISE_SHEET, LICENCE_SHEET)
 
 _HEADER_FONT = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -135,30 +181,27 @@ def default_codes(
     }
 
 
-def write_workbook(
-    rows: Iterable[list[Any]], codes: dict[str, list[str]], *, validation_rows: int = 2000
-) -> bytes:
-    """A workbook with headers, descriptions, drop-down lists and ``rows`` (cell values in
-    column order); returned as bytes."""
-    workbook = Workbook()
-    sheet = workbook.create_sheet(DATA_SHEET, 0)
-    workbook.remove(workbook.worksheets[1])
-    for index, column in enumerate(COLUMNS, start=1):
-        head = sheet.cell(row=1, column=index, value=column.header)
+def _write_sheet(workbook: Workbook, sheet: Sheet, rows: Iterable[list[Any]]) -> tuple[Any, int]:
+    """The sheet with its headers, descriptions and ``rows``; answers it and its row count."""
+    worksheet = workbook.create_sheet(sheet.name)
+    for index, column in enumerate(sheet.columns, start=1):
+        head = worksheet.cell(row=1, column=index, value=column.header)
         head.font = _HEADER_FONT
         if column.required:
             head.fill = _REQUIRED_FILL
         text = ("必填。" if column.required else "") + column.description
-        sheet.cell(row=2, column=index, value=text).font = _DESCRIPTION_FONT
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "C3"
+        worksheet.cell(row=2, column=index, value=text).font = _DESCRIPTION_FONT
+        worksheet.column_dimensions[get_column_letter(index)].width = column.width
+    worksheet.freeze_panes = sheet.freeze
     count = 0
     for row in rows:
-        sheet.append(row)
+        worksheet.append(row)
         count += 1
-    lengths = _code_sheet(workbook, codes)
-    last = FIRST_DATA_ROW + max(count, validation_rows)
-    for index, column in enumerate(COLUMNS, start=1):
+    return worksheet, count
+
+
+def _add_drop_downs(worksheet: Any, sheet: Sheet, lengths: dict[str, int], last_row: int) -> None:
+    for index, column in enumerate(sheet.columns, start=1):
         if not column.choices or not lengths.get(column.choices):
             continue
         source = (
@@ -168,29 +211,59 @@ def write_workbook(
         validation.error = "请从下拉列表中选择"
         validation.errorTitle = column.header
         letter = get_column_letter(index)
-        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
-        sheet.add_data_validation(validation)
+        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
+        worksheet.add_data_validation(validation)
+
+
+def write_workbook(
+    rows: Iterable[list[Any]],
+    codes: dict[str, list[str]],
+    *,
+    licences: Iterable[list[Any]] = (),
+    validation_rows: int = 2000,
+) -> bytes:
+    """A workbook with headers, descriptions, drop-down lists, the enterprises' ``rows`` and
+    the ``licences`` rows (cell values in column order); returned as bytes."""
+    workbook = Workbook()
+    default = workbook.worksheets[0]
+    written = [
+        (sheet, *_write_sheet(workbook, sheet, data))
+        for sheet, data in ((ENTERPRISE_SHEET, rows), (LICENCE_SHEET, licences))
+    ]
+    workbook.remove(default)
+    lengths = _code_sheet(workbook, codes)
+    for sheet, worksheet, count in written:
+        _add_drop_downs(worksheet, sheet, lengths, FIRST_DATA_ROW + max(count, validation_rows))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def annotate_workbook(source: IO[bytes], errors: Iterable[tuple[int, str, str]]) -> bytes:
+def annotate_workbook(source: IO[bytes], errors: Iterable[tuple[str, int, str, str]]) -> bytes:
     """A copy of the uploaded workbook with each bad cell filled red and commented with its
-    reason; errors are (row number, column header, reason)."""
+    reason; errors are (sheet name, row number, column header, reason). Errors of the main
+    sheet go to the first sheet when no sheet bears its name (as the importer read it)."""
     source.seek(0)
     workbook = load_workbook(source)
-    sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-    positions = {
-        str(cell.value).strip().rstrip("*"): cell.column
-        for cell in sheet[1]
-        if cell.value is not None
-    }
-    by_cell: dict[tuple[int, int], list[str]] = {}
-    for row, header, reason in errors:
-        by_cell.setdefault((row, positions.get(header, 1)), []).append(reason)
-    for (row, column), reasons in by_cell.items():
-        cell = sheet.cell(row=row, column=column)
+    by_cell: dict[tuple[str, int, str], list[str]] = {}
+    for sheet_name, row, header, reason in errors:
+        by_cell.setdefault((sheet_name, row, header), []).append(reason)
+    positions: dict[str, tuple[Any, dict[str, int]]] = {}
+    for (sheet_name, row, header), reasons in by_cell.items():
+        if sheet_name not in positions:
+            worksheet: Any
+            if sheet_name in workbook.sheetnames:
+                worksheet = workbook[sheet_name]
+            else:
+                worksheet = workbook.worksheets[0]
+            columns = {
+                str(cell.value).strip().rstrip("*"): cell.column
+                for cell in worksheet[1]
+                if cell.value is not None
+            }
+            positions[sheet_name] = (worksheet, columns)
+        worksheet, columns = positions[sheet_name]
+        cell = worksheet.cell(row=row, column=columns.get(header, 1))
         cell.fill = _ERROR_FILL
         cell.comment = Comment("\n".join(reasons), "安监平台", width=300, height=120)
     buffer = io.BytesIO()
@@ -198,8 +271,9 @@ def annotate_workbook(source: IO[bytes], errors: Iterable[tuple[int, str, str]])
     return buffer.getvalue()
 
 
-def read_rows(source: IO[bytes]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values) of the data sheet, headers first (see :mod:`.xlsx`)."""
-    from anjian.enterprises.xlsx import read_values
+def read_workbook(source: IO[bytes]) -> dict[str, list[tuple[int, tuple[Any, ...]]]]:
+    """(row number, values) of each data sheet the workbook has, headers first, by sheet name
+    (see :mod:`.xlsx`); the enterprises' sheet is always there (the first sheet stands in)."""
+    from anjian.enterprises.xlsx import read_sheets
 
-    return read_values(source, DATA_SHEET)
+    return read_sheets(source, [sheet.name for sheet in SHEETS])

@@ -1,21 +1,35 @@
-"""Export of any filtered list to the registry workbook (same columns as the import)."""
+"""Export of any filtered list to the registry workbook (same sheets and columns as the import):
+the enterprises, and in the ``证照`` sheet the licences of those enterprises."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
 
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
-from anjian.enterprises.excel import NO, NONE, YES, category_label, default_codes, write_workbook
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.excel import (
+    LICENCE_SHEET,
+    NO,
+    NONE,
+    YES,
+    category_label,
+    default_codes,
+    write_workbook,
+)
+from anjian.enterprises.models import Enterprise, Licence
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Department, Industry, SupervisionCategory, Town
 
 __all__ = ["export_workbook", "template_workbook"]
 
 _CHUNK = 2000
+# The licence sheet's columns, in order, as fields of a licence.
+_LICENCE_FIELDS = [
+    "enterprise__credit_code" if column.key == "credit_code" else column.key
+    for column in LICENCE_SHEET.columns
+]
 
 
 def _codes() -> dict[str, list[str]]:
@@ -39,7 +53,12 @@ def template_workbook() -> bytes:
     return write_workbook([], _codes())
 
 
-def _rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _rows(ids: Sequence[int]) -> Iterator[list[Any]]:
     categories = {
         pk: category_label(key, name)
         for pk, key, name in SupervisionCategory.objects.values_list("pk", "key", "name")
@@ -50,9 +69,7 @@ def _rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
     }
     statuses = dict(EnterpriseStatus.choices)
     grades = dict(StandardisationGrade.choices)
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    for chunk in _chunks(ids):
         by_category: dict[int, list[str]] = {}
         for enterprise_id, category_id in Enterprise.categories.through.objects.filter(
             enterprise_id__in=chunk
@@ -102,8 +119,23 @@ def _rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
             ]
 
 
+def _licence_rows(ids: Sequence[int]) -> Iterator[list[Any]]:
+    """The licences of these enterprises, in the enterprises' order."""
+    for chunk in _chunks(ids):
+        yield from (
+            list(row)
+            for row in Licence.objects.filter(enterprise_id__in=chunk)
+            .order_by("enterprise_id", "kind", "number")
+            .values_list(*_LICENCE_FIELDS)
+        )
+
+
 def export_workbook(queryset: QuerySet[Enterprise]) -> tuple[bytes, int]:
-    """The enterprises of ``queryset`` (already scoped and filtered) as a workbook, and their
-    count."""
-    rows = list(_rows(queryset))
-    return write_workbook(rows, _codes(), validation_rows=len(rows) + 200), len(rows)
+    """The enterprises of ``queryset`` (already scoped and filtered) and their licences as a
+    workbook, and the enterprises' count."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    rows = list(_rows(ids))
+    data = write_workbook(
+        rows, _codes(), licences=_licence_rows(ids), validation_rows=len(rows) + 200
+    )
+    return data, len(rows)

@@ -2,18 +2,20 @@
 
 :func:`plan_import` reads and validates the workbook and answers an :class:`ImportPlan`:
 the rows to create, the enterprises to update (with their differences, shown before commit),
-and every error as (row number, column, reason in Chinese). :func:`apply_import` writes a
-clean plan in one transaction with ``bulk_create``/``bulk_update``. Lookups are sets and
-dictionaries loaded with a fixed number of queries, so the cost beyond openpyxl's own reading
-stays small (bench/: at most 1.5× the read).
+and every error as (sheet, row number, column, reason in Chinese). The ``证照`` sheet, when the
+workbook has one, is checked with the enterprises (:mod:`.licence_import`): a bad row in either
+sheet and nothing is written. :func:`apply_import` writes a clean plan in one transaction with
+multi-row INSERTs and ``bulk_update``. Lookups are sets and dictionaries loaded with a fixed
+number of queries, so the cost beyond openpyxl's own reading stays small (bench/: at most 1.5×
+the read).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -26,15 +28,34 @@ from anjian.enterprises import credit_code as credit
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.excel import (
     COLUMNS,
+    DATA_SHEET,
+    ENTERPRISE_SHEET,
     FIRST_DATA_ROW,
-    HEADERS,
+    LICENCE_SHEET,
     LIST_SEPARATORS,
     NO,
     NONE,
     YES,
-    read_rows,
+    read_workbook,
 )
 from anjian.enterprises.geo import city_shape
+from anjian.enterprises.import_common import (
+    BATCH,
+    Progress,
+    RowError,
+    data_rows,
+    executemany,
+    first_token,
+    header_map,
+    parse_date,
+    text,
+)
+from anjian.enterprises.licence_import import (
+    LicencePlan,
+    apply_licences,
+    check_licence_rows,
+    plan_licences,
+)
 from anjian.enterprises.models import Enterprise, name_initials
 from anjian.enterprises.services import DepartmentIndex
 from anjian.orgs.choices import IndustryLevel
@@ -42,21 +63,11 @@ from anjian.orgs.models import Department, Grid, Industry, SupervisionCategory, 
 
 __all__ = ["ImportPlan", "RowError", "apply_import", "plan_import"]
 
-_EXCEL_EPOCH = date(1899, 12, 30)
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _SPLIT = re.compile("|".join(re.escape(s) for s in LIST_SEPARATORS))
-_BATCH = 2000
 _FIELDS = [column.key for column in COLUMNS if column.key not in ("departments", "categories")]
 _HEADER_OF = {column.key: column.header for column in COLUMNS}
-Progress = Callable[[Iterable[Any], str], Iterable[Any]]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
 
 
 @dataclass
@@ -64,6 +75,12 @@ class Diff:
     credit_code: str
     name: str
     changes: list[tuple[str, str, str]]  # column header, old, new
+    licence_changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[tuple[str, str, str]]:
+        """What the preview shows: the enterprise's own columns, then its licences."""
+        return [*self.changes, *self.licence_changes]
 
 
 @dataclass
@@ -73,6 +90,7 @@ class ImportPlan:
     updates: list[dict[str, Any]] = field(default_factory=list)
     diffs: list[Diff] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    licences: LicencePlan = field(default_factory=LicencePlan)
 
     @property
     def ok(self) -> bool:
@@ -80,7 +98,9 @@ class ImportPlan:
 
     @property
     def unchanged(self) -> int:
-        return len(self.updates) - len(self.diffs)
+        """Enterprises of the 企业名录 sheet with neither their columns nor licences changed."""
+        changed = {diff.credit_code for diff in self.diffs}
+        return sum(1 for record in self.updates if record["credit_code"] not in changed)
 
 
 class _Lookups:
@@ -133,37 +153,6 @@ class _Lookups:
         self.department_index = DepartmentIndex()
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _first_token(value: str) -> str:
-    return value.split()[0] if value.split() else ""
-
-
-def _date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not 1 <= value < 2958466:  # Excel's serial dates run from 1900-01-01 to 9999-12-31
-            raise ValueError(f"日期“{value}”无法识别，请写作YYYY-MM-DD")
-        return _EXCEL_EPOCH + timedelta(days=int(value))
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    parts = text.split(" ")[0].split("T")[0].split("-")
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except (ValueError, IndexError):
-        raise ValueError(f"日期“{value}”无法识别，请写作YYYY-MM-DD") from None
-
-
 def _check_row(
     values: dict[str, Any], lookups: _Lookups, fail: Callable[[str, str], None]
 ) -> dict[str, Any] | None:
@@ -179,16 +168,16 @@ def _check_row(
         record["credit_code"] = credit.normalize(values.get("credit_code"))
     except credit.CreditCodeError as problem:
         error("credit_code", str(problem))
-    name = _text(values.get("name"))
+    name = text(values.get("name"))
     if not name:
         error("name", "企业名称不能为空")
     elif len(name) > 200:
         error("name", "企业名称超过200字")
     record["name"] = name
     record["former_names"] = [
-        n.strip() for n in _SPLIT.split(_text(values.get("former_names"))) if n.strip()
+        n.strip() for n in _SPLIT.split(text(values.get("former_names"))) if n.strip()
     ]
-    record["address"] = _text(values.get("address"))[:300]
+    record["address"] = text(values.get("address"))[:300]
 
     lng_raw, lat_raw = values.get("longitude"), values.get("latitude")
     record["longitude"] = record["latitude"] = None
@@ -206,8 +195,8 @@ def _check_row(
                 error("longitude", f"坐标（{lng}，{lat}）不在滕州市界内")
             record["longitude"], record["latitude"] = lng, lat
 
-    town_text = _text(values.get("town"))
-    town_id = lookups.towns.get(town_text) or lookups.towns.get(_first_token(town_text))
+    town_text = text(values.get("town"))
+    town_id = lookups.towns.get(town_text) or lookups.towns.get(first_token(town_text))
     if not town_text:
         error("town", "镇街不能为空")
     elif town_id is None:
@@ -216,7 +205,7 @@ def _check_row(
         error("town", f"镇街“{town_text}”不在您的管辖范围内")
     record["town_id"] = town_id
 
-    grid_text = _text(values.get("grid"))
+    grid_text = text(values.get("grid"))
     record["grid_id"] = None
     if grid_text:
         grid = lookups.grids.get(grid_text)
@@ -227,7 +216,7 @@ def _check_row(
         else:
             record["grid_id"] = grid[0]
 
-    industry_text = _first_token(_text(values.get("industry")))
+    industry_text = first_token(text(values.get("industry")))
     industry = lookups.industries.get(industry_text)
     record["industry_id"] = None
     if not industry_text:
@@ -241,7 +230,7 @@ def _check_row(
         record["industry_section"] = industry[2]
         record["industry_code"] = industry_text
 
-    departments_text = _text(values.get("departments"))
+    departments_text = text(values.get("departments"))
     record["department_ids"] = None
     if departments_text == NONE:
         record["department_ids"] = []
@@ -273,20 +262,20 @@ def _check_row(
         else:
             record[key] = number.quantize(Decimal("0.01"))
 
-    size = _text(values.get("above_designated_size"))
+    size = text(values.get("above_designated_size"))
     if size not in ("", YES, NO):
         error("above_designated_size", "请填“是”或“否”")
     record["above_designated_size"] = size == YES
 
     for key in ("legal_representative", "principal", "safety_manager", "insurance_insurer"):
-        record[key] = _text(values.get(key))[: 100 if key == "insurance_insurer" else 50]
+        record[key] = text(values.get(key))[: 100 if key == "insurance_insurer" else 50]
     for key in ("principal_phone", "safety_manager_phone"):
-        phone = _text(values.get(key)).replace(" ", "")
+        phone = text(values.get(key)).replace(" ", "")
         if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
             error(key, f"电话“{phone}”格式不正确（手机11位或固话如0632-5512345）")
         record[key] = phone
 
-    status_text = _text(values.get("status"))
+    status_text = text(values.get("status"))
     record["status"] = lookups.statuses.get(status_text)
     if record["status"] is None:
         error(
@@ -294,69 +283,57 @@ def _check_row(
             f"经营状态“{status_text}”应为在营、停产或关闭" if status_text else "经营状态不能为空",
         )
 
-    categories_text = _text(values.get("categories"))
+    categories_text = text(values.get("categories"))
     category_ids = []
     for item in (i.strip() for i in _SPLIT.split(categories_text) if i.strip()):
-        pk = lookups.categories.get(_first_token(item))
+        pk = lookups.categories.get(first_token(item))
         if pk is None:
             error("categories", f"监管类别“{item}”不存在")
         else:
             category_ids.append(pk)
     record["category_ids"] = sorted(set(category_ids))
 
-    grade_text = _text(values.get("standardisation_grade"))
+    grade_text = text(values.get("standardisation_grade"))
     record["standardisation_grade"] = lookups.grades.get(grade_text, "") if grade_text else ""
     if grade_text and grade_text not in lookups.grades:
         error("standardisation_grade", f"标准化等级“{grade_text}”应为一级、二级、三级或未达标")
     for key in ("standardisation_expires", "insurance_expires"):
         try:
-            record[key] = _date(values.get(key))
+            record[key] = parse_date(values.get(key))
         except ValueError as problem:
             error(key, str(problem))
     return None if bad else record
-
-
-def _header_map(header_row: tuple[Any, ...]) -> tuple[dict[int, str], list[str]]:
-    positions: dict[int, str] = {}
-    for index, value in enumerate(header_row):
-        column = HEADERS.get(_text(value).rstrip("*"))
-        if column is not None:
-            positions[index] = column.key
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions.values()]
-    return positions, missing
 
 
 def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = None) -> ImportPlan:
     """Read and check a workbook; nothing is written. ``actor=None`` is the system."""
     plan = ImportPlan()
     lookups = _Lookups(actor)
-    rows = read_rows(source)
+    sheets = read_workbook(source)
+    rows = iter(sheets[DATA_SHEET])
     try:
         _number, header_row = next(rows)
     except StopIteration:
         plan.errors.append(RowError(1, "", "工作簿为空"))
         return plan
-    positions, missing = _header_map(header_row)
+    positions, missing = header_map(ENTERPRISE_SHEET, header_row)
     for header in missing:
         plan.errors.append(RowError(1, header, f"缺少必填列“{header}”"))
     if missing:
         return plan
     seen: dict[str, int] = {}
+    in_file: set[str] = set()  # every well-formed code of the sheet, bad rows' too
     records: list[tuple[int, dict[str, Any]]] = []
-    data_rows: Iterable[tuple[int, tuple[Any, ...]]] = rows
-    if progress is not None:
-        data_rows = progress(rows, "校验")
-    for number, row in data_rows:
-        if number < FIRST_DATA_ROW or not any(v not in (None, "") for v in row):
-            continue
+    for number, values in data_rows(progress(rows, "校验") if progress else rows, positions):
         plan.rows += 1
-        values = {key: row[index] for index, key in positions.items() if index < len(row)}
 
         def fail(header: str, message: str, number: int = number) -> None:
             plan.errors.append(RowError(number, header, message))
 
         record = _check_row(values, lookups, fail)
         if record is None:
+            with suppress(credit.CreditCodeError):
+                in_file.add(credit.normalize(values.get("credit_code")))
             continue
         code = record["credit_code"]
         if code in seen:
@@ -364,10 +341,15 @@ def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = No
             continue
         seen[code] = number
         records.append((number, record))
-    if plan.rows == 0 and not plan.errors:
+    in_file.update(seen)
+    licence_records = check_licence_rows(
+        sheets.get(LICENCE_SHEET.name, ()), plan.licences, plan.errors
+    )
+    if plan.rows == 0 and plan.licences.rows == 0 and not plan.errors:
         plan.errors.append(RowError(FIRST_DATA_ROW, "", "没有数据行（数据从第3行开始）"))
     existing = _existing(list(seen))
-    ids = [e["pk"] for e in existing.values()]
+    others = _registered(sorted({r["credit_code"] for _n, r in licence_records} - set(existing)))
+    ids = [e["pk"] for e in existing.values()] + [pk for pk, _name in others.values()]
     editable = set(ids)
     if actor is not None and ids:
         editable = set(
@@ -387,16 +369,53 @@ def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = No
             changes = _differences(current, record, lookups)
             if changes:
                 plan.diffs.append(Diff(record["credit_code"], record["name"], changes))
-    plan.errors.sort(key=lambda e: (e.row, e.column))
+    registered = {code: row["pk"] for code, row in existing.items()}
+    registered.update({code: pk for code, (pk, _name) in others.items()})
+    plan_licences(
+        licence_records,
+        plan.licences,
+        plan.errors,
+        in_file=in_file,
+        registered=registered,
+        editable=editable,
+    )
+    _add_licence_changes(plan, existing, others)
+    sheet_order = {DATA_SHEET: 0, LICENCE_SHEET.name: 1}
+    plan.errors.sort(key=lambda e: (sheet_order[e.sheet], e.row, e.column))
     return plan
+
+
+def _registered(codes: list[str]) -> dict[str, tuple[int, str]]:
+    """Id and name of the registered enterprises among ``codes``."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(codes), BATCH):
+        chunk = Enterprise.objects.filter(credit_code__in=codes[start : start + BATCH])
+        found.update(
+            (code, (pk, name)) for code, pk, name in chunk.values_list("credit_code", "pk", "name")
+        )
+    return found
+
+
+def _add_licence_changes(
+    plan: ImportPlan, existing: dict[str, dict[str, Any]], others: dict[str, tuple[int, str]]
+) -> None:
+    """The licence changes of registered enterprises join their diffs (a diff of its own for an
+    enterprise that changes only in its licences)."""
+    diffs = {diff.credit_code: diff for diff in plan.diffs}
+    for code, lines in plan.licences.changes.items():
+        if code not in diffs:
+            name = existing[code]["name"] if code in existing else others[code][1]
+            diffs[code] = Diff(code, name, [])
+            plan.diffs.append(diffs[code])
+        diffs[code].licence_changes.extend(lines)
 
 
 def _existing(codes: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     fields = ["pk", "departments_overridden", *_FIELDS]
     fields = [f"{f}_id" if f in ("town", "grid", "industry") else f for f in fields]
-    for start in range(0, len(codes), _BATCH):
-        chunk = codes[start : start + _BATCH]
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start : start + BATCH]
         for row in Enterprise.objects.filter(credit_code__in=chunk).values(*fields):
             row["category_ids"] = []
             row["department_ids"] = []
@@ -481,23 +500,6 @@ _INSERT_COLUMNS = [
 ]
 
 
-def _executemany(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain multi-row INSERT through Django's cursor: the ORM's bulk_create builds a model
-    instance and prepares every value field by field, which cost more than reading the
-    workbook; the values here are already checked and in database form."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (quoted names; values bound)
-        quote(model._meta.db_table),
-        ", ".join(quote(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _BATCH):
-            cursor.executemany(sql, rows[start : start + _BATCH])
-
-
 def _insert_new(records: list[dict[str, Any]], progress: Progress | None) -> dict[str, int]:
     """Insert new enterprises; answers their ids by credit code."""
     ops = connection.ops
@@ -523,13 +525,13 @@ def _insert_new(records: list[dict[str, Any]], progress: Progress | None) -> dic
             now,
         ]
         rows.append(tuple(values))
-    batches = range(0, len(rows), _BATCH)
+    batches = range(0, len(rows), BATCH)
     for start in progress(batches, "写入") if progress else batches:
-        _executemany(Enterprise, _INSERT_COLUMNS, rows[start : start + _BATCH])
+        executemany(Enterprise, _INSERT_COLUMNS, rows[start : start + BATCH])
     codes = [record["credit_code"] for record in records]
     ids: dict[str, int] = {}
-    for start in range(0, len(codes), _BATCH):
-        chunk = codes[start : start + _BATCH]
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start : start + BATCH]
         ids.update(
             Enterprise.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk")
         )
@@ -540,23 +542,26 @@ def _insert_new(records: list[dict[str, Any]], progress: Progress | None) -> dic
 def apply_import(
     plan: ImportPlan, *, actor: Any, progress: Progress | None = None
 ) -> tuple[int, int]:
-    """Write a clean plan: new enterprises created, existing ones updated, in one transaction.
+    """Write a clean plan: new enterprises created, existing ones updated, their licences
+    created or updated, in one transaction. Answers how many enterprises were created and how
+    many changed (in their columns or their licences), as the preview counted them.
 
     All-or-nothing (DESIGN.md, import/export): a plan with any error writes nothing. Audited as
-    one ``import`` record plus an ``update`` record per changed enterprise.
+    one ``import`` record plus an ``update`` record per changed enterprise and one record per
+    licence created or changed on an enterprise already registered.
     """
     if not plan.ok:
         raise ValueError("an import plan with errors is never applied")
     index = DepartmentIndex()
     created_ids = _insert_new(plan.creates, progress)
-    changed_codes = {diff.credit_code for diff in plan.diffs}
+    changed_codes = {diff.credit_code for diff in plan.diffs if diff.changes}
     updated = [_instance(r) for r in plan.updates if r["credit_code"] in changed_codes]
     before = {}
     if updated:
         for enterprise in Enterprise.objects.filter(pk__in=[e.pk for e in updated]):
             before[enterprise.pk] = audit.snapshot(enterprise)
         Enterprise.objects.bulk_update(
-            updated, [*_FIELDS, "name_initials", "departments_overridden"], batch_size=_BATCH
+            updated, [*_FIELDS, "name_initials", "departments_overridden"], batch_size=BATCH
         )
     pairs = [(created_ids[r["credit_code"]], r) for r in plan.creates]
     pairs += [
@@ -579,8 +584,9 @@ def apply_import(
         if departments is None:
             departments = index.for_industry(record["industry_code"], record["industry_section"])
         department_rows.extend((enterprise_id, d) for d in departments)
-    _executemany(category_through, ["enterprise_id", "supervisioncategory_id"], category_rows)
-    _executemany(department_through, ["enterprise_id", "department_id"], department_rows)
+    executemany(category_through, ["enterprise_id", "supervisioncategory_id"], category_rows)
+    executemany(department_through, ["enterprise_id", "department_id"], department_rows)
+    apply_licences(plan.licences, created_ids, actor=actor)
     for enterprise in updated:
         audit.record(
             "update",
@@ -590,9 +596,11 @@ def apply_import(
             after=audit.snapshot(enterprise),
             detail="Excel导入",
         )
+    licences = plan.licences
     audit.record(
         "import",
         actor=actor,
-        detail=f"企业名录导入：新增{len(created_ids)}家，更新{len(updated)}家，未变{plan.unchanged}家",
+        detail=f"企业名录导入：新增{len(created_ids)}家，更新{len(plan.diffs)}家，"
+        f"未变{plan.unchanged}家；证照新增{len(licences.creates)}项，更新{len(licences.updates)}项",
     )
-    return len(created_ids), len(updated)
+    return len(created_ids), len(plan.diffs)

@@ -352,7 +352,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if plan.ok:
             _upload_path(request, token, ".xlsx").write_bytes(data)
         else:
-            errors = [(e.row, e.column, e.message) for e in plan.errors]
+            errors = [(e.sheet, e.row, e.column, e.message) for e in plan.errors]
             annotated = annotate_workbook(io.BytesIO(data), errors)
             _upload_path(request, token, ".errors.xlsx").write_bytes(annotated)
         context.update(plan=plan, token=token)
@@ -374,9 +374,13 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("enterprises:import")
     created, updated = apply_import(plan, actor=request.user)
     path.unlink()
-    messages.success(
-        request, _("导入完成：新增%(c)s家，更新%(u)s家") % {"c": created, "u": updated}
-    )
+    done = _("导入完成：新增%(c)s家，更新%(u)s家") % {"c": created, "u": updated}
+    if plan.licences.rows:
+        done += _("；证照新增%(c)s项，更新%(u)s项") % {
+            "c": len(plan.licences.creates),
+            "u": len(plan.licences.updates),
+        }
+    messages.success(request, done)
     return redirect("enterprises:list")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from anjian.core.models import AuditLog
 from anjian.enterprises.excel import COLUMNS, annotate_workbook, write_workbook
 from anjian.enterprises.exporter import export_workbook, template_workbook
 from anjian.enterprises.importer import apply_import, plan_import
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, Licence
 from anjian.enterprises.tests.conftest import INSIDE, OUTSIDE, make_enterprise, new_code
 from anjian.orgs.models import Grid, Town, TownRenaming
 
@@ -159,7 +160,9 @@ def test_annotated_workbook_marks_bad_cells_with_comments():
     bad = workbook(row(), row(principal_phone="123"))
     plan = plan_import(bad, actor=None)
     annotated = load_workbook(
-        io.BytesIO(annotate_workbook(bad, [(e.row, e.column, e.message) for e in plan.errors]))
+        io.BytesIO(
+            annotate_workbook(bad, [(e.sheet, e.row, e.column, e.message) for e in plan.errors])
+        )
     )["企业名录"]
     column = [c.header for c in COLUMNS].index("主要负责人电话") + 1
     cell = annotated.cell(row=4, column=column)
@@ -188,8 +191,20 @@ def test_update_shows_a_diff_before_commit(towns):
 
 
 def test_export_then_import_into_an_empty_registry_round_trips(towns, tmp_path):
-    make_enterprise(towns[0], "滕州市甲化工有限公司", former_names=["滕州市乙厂"], employees=12)
+    first = make_enterprise(
+        towns[0], "滕州市甲化工有限公司", former_names=["滕州市乙厂"], employees=12
+    )
     second = make_enterprise(towns[1], "滕州市丙机械有限公司", industry="3411", status="closed")
+    Licence.objects.create(
+        enterprise=first,
+        kind="危险化学品经营许可证",
+        number="鲁枣危化经字〔2025〕0001",
+        issuer="滕州市应急管理局",
+        issued_on=date(2025, 1, 15),
+        expires_on=date(2028, 1, 14),
+    )
+    Licence.objects.create(enterprise=first, kind="安全生产许可证", number="0002")
+    Licence.objects.create(enterprise=second, kind="排污许可证", number="12345")
     second.departments.set([])
     Enterprise.objects.filter(pk=second.pk).update(departments_overridden=True)
     fields = ["credit_code", "name", "former_names", "town_id", "industry_id", "status",
@@ -198,11 +213,16 @@ def test_export_then_import_into_an_empty_registry_round_trips(towns, tmp_path):
     departments = sorted(
         Enterprise.objects.values_list("credit_code", "departments__code"), key=str
     )
+    licence_fields = ["enterprise__credit_code", "kind", "number", "issuer", "issued_on",
+                      "expires_on"]  # fmt: skip
+    licences = sorted(Licence.objects.values_list(*licence_fields), key=str)
     path = tmp_path / "export.xlsx"
     call_command("export_enterprises", str(path))
     Enterprise.objects.all().delete()
+    assert not Licence.objects.exists()
     call_command("import_enterprises", str(path))
     assert sorted(Enterprise.objects.values_list(*fields)) == snapshot
+    assert sorted(Licence.objects.values_list(*licence_fields), key=str) == licences
     assert (
         sorted(Enterprise.objects.values_list("credit_code", "departments__code"), key=str)
         == departments

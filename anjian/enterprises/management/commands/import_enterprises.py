@@ -26,18 +26,21 @@ class Command(BaseCommand):
             plan = plan_import(handle, actor=actor, progress=progress)
         if not plan.ok:
             for error in plan.errors:
-                self.stderr.write(f"第{error.row}行 [{error.column}] {error.message}")
+                self.stderr.write(f"{error.sheet} 第{error.row}行 [{error.column}] {error.message}")
             raise CommandError(f"{len(plan.errors)} 处错误，未导入任何数据")
         for diff in plan.diffs:
-            changes = "; ".join(f"{c}: {old} → {new}" for c, old, new in diff.changes)
+            changes = "; ".join(f"{c}: {old} → {new}" for c, old, new in diff.lines)
             self.stdout.write(f"更新 {diff.credit_code} {diff.name}: {changes}")
+        licences = f"证照 {len(plan.licences.creates)} 新增，{len(plan.licences.updates)} 更新"
         if dry_run:
             self.stdout.write(
-                f"校验通过：{len(plan.creates)} 新增，{len(plan.diffs)} 更新（未写入）"
+                f"校验通过：{len(plan.creates)} 新增，{len(plan.diffs)} 更新；{licences}（未写入）"
             )
             return
         created, updated = apply_import(plan, actor=actor, progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"导入完成：新增 {created}，更新 {updated}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"导入完成：新增 {created}，更新 {updated}；{licences}")
+        )
 
 
 def _actor(username: str) -> Any:
