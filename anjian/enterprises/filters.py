@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from anjian.enterprises.choices import EnterpriseStatus
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, Licence
+from anjian.orgs.models import Town
 
 __all__ = ["LICENCE_STATES", "EnterpriseFilter"]
 
@@ -53,7 +54,8 @@ class EnterpriseFilter:
         ``town``, ``status`` and a category key must stay plain parameters of the SQL: the API
         list keeps its SQL text per filter shape (:mod:`anjian.enterprises.listing`)."""
         if self.town:
-            queryset = queryset.filter(town__code=self.town)
+            # A subquery, not a join: the list's count can then read the town tally.
+            queryset = queryset.filter(town__in=Town.objects.filter(code=self.town).values("pk"))
         if self.industry:
             if self.industry.isalpha():
                 queryset = queryset.filter(industry__section=self.industry.upper())

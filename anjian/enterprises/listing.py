@@ -1,5 +1,9 @@
 """The enterprise list of the API in one query: page, categories and count in one statement.
 
+The count sums the town tally (:class:`~anjian.enterprises.models.EnterpriseTally`) when the
+scope and filters speak of town and status alone (a town's or the city's list, by status),
+and counts the enterprises otherwise (a department's or grid's scope, a category, a search).
+
 The statement is derived from ``filters.apply(Enterprise.objects.visible_to(user))``, the
 same scoped queryset every other list starts from, and its SQL text is kept per process and
 per *shape* (:mod:`anjian.core.sqltemplates`): the user's roles, how many jurisdiction codes
@@ -21,12 +25,17 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Lookup, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import In
+from django.db.models.sql import Query
+from django.db.models.sql.where import WhereNode
 
 from anjian.accounts.access import Grants, grants_for
 from anjian.core import sqltemplates
 from anjian.enterprises.filters import EnterpriseFilter
-from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
-from anjian.orgs.models import SupervisionCategory
+from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, EnterpriseTally
+from anjian.orgs.models import SupervisionCategory, Town
 
 FIELDS = (
     "id", "credit_code", "name", "town__code", "industry__code", "status", "longitude",
@@ -139,7 +148,15 @@ def _statement(
     page_sql, page_params, converters = sqltemplates.compile_queryset(
         enterprises.order_by().values(*FIELDS)
     )
-    count_sql, count_params, _ = sqltemplates.compile_queryset(enterprises.order_by().values("pk"))
+    tally = _tally_of(enterprises)
+    if tally is None:
+        count_sql, count_params, _ = sqltemplates.compile_queryset(
+            enterprises.order_by().values("pk")
+        )
+        count = f"(SELECT COUNT(*) FROM ({count_sql}) n)"  # noqa: S608
+    else:
+        count_sql, count_params, _ = sqltemplates.compile_queryset(tally)
+        count = f'(SELECT COALESCE(SUM(n."enterprises"), 0) FROM ({count_sql}) n)'  # noqa: S608
     ordering = [str(name) for name in enterprises.query.order_by or Enterprise._meta.ordering or ()]
     order = ", ".join(
         f'p."{name[1:]}" DESC' if name.startswith("-") else f'p."{name}"' for name in ordering
@@ -156,10 +173,45 @@ def _statement(
         categories = f"(SELECT GROUP_CONCAT(k.\"key\", ',') FROM ({keys}) k)"  # noqa: S608
     columns = ", ".join(f'p."{name}"' for name in FIELDS)
     sql = (
-        f"SELECT {columns}, {categories}, (SELECT COUNT(*) FROM ({count_sql}) n)"  # noqa: S608
+        f"SELECT {columns}, {categories}, {count}"  # noqa: S608
         f" FROM ({page_sql}) p ORDER BY {order} LIMIT %s OFFSET %s"
     )
     return sql, [*count_params, *page_params, limit, offset], converters
+
+
+def _tally_of(enterprises: EnterpriseQuerySet) -> QuerySet[EnterpriseTally, Any] | None:
+    """The tally rows whose sum is the count of ``enterprises``, when every condition of its
+    query (scope and filters) is on the enterprise's own town or status, with plain values or
+    a query of towns; ``None`` otherwise (the count then reads the enterprises).
+
+    The tally groups enterprises by exactly those two columns under the same column names, so
+    the same conditions select exactly the groups of the enterprises counted.
+    """
+    query = enterprises.query
+    base = query.get_initial_alias()
+    if any(alias != base and query.alias_refcount[alias] for alias in query.alias_map):
+        return None
+    if not _on_town_or_status(query.where, base):
+        return None
+    tally = EnterpriseTally.objects.values("enterprises")
+    tally.query.where = query.where.relabeled_clone({base: tally.query.get_initial_alias()})
+    return tally
+
+
+def _on_town_or_status(node: Any, alias: str) -> bool:
+    if isinstance(node, WhereNode):
+        return all(_on_town_or_status(child, alias) for child in node.children)
+    if not isinstance(node, Lookup) or not isinstance(node.lhs, Col):
+        return False
+    if isinstance(node, In) and isinstance(node.rhs, list | tuple) and not node.rhs:
+        return True  # e.g. no enterprise of one's own: the compiler leaves it out of the SQL
+    if node.lhs.alias != alias or node.lhs.target.column not in ("town_id", "status"):
+        return False
+    values = node.rhs if isinstance(node.rhs, list | tuple | set | frozenset) else [node.rhs]
+    return all(
+        isinstance(value, Query) and value.model is Town or not hasattr(value, "resolve_expression")
+        for value in values
+    )
 
 
 def _item(row: tuple[Any, ...], categories: list[str] | str | None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The enterprise registry (一企一档): enterprises, their licences, identity change requests."""
+"""The enterprise registry (一企一档): enterprises, their licences, identity change requests,
+and the per-town tally the list counts from."""
 
 from __future__ import annotations
 
@@ -215,6 +216,31 @@ class Enterprise(models.Model):
         if grants.enterprises:
             condition |= Q(credit_code__in=grants.enterprises)
         return condition
+
+
+class EnterpriseTally(models.Model):
+    """How many enterprises each town has in each status, kept by database triggers on every
+    insert, delete and change of town or status (migration 0004), bulk writes included.
+
+    It shares its column names with :class:`Enterprise`, so a count whose scope and filters
+    speak of town and status alone is the sum of the same condition over at most 21 × 3 rows
+    (:mod:`anjian.enterprises.listing`) instead of a walk over the index: a city-wide count
+    would otherwise read every enterprise. Never written by the application.
+    """
+
+    town = models.ForeignKey("orgs.Town", models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=EnterpriseStatus.choices)
+    enterprises = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("企业数统计")
+        verbose_name_plural = _("企业数统计")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "status"], name="unique_tally_town_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.status}: {self.enterprises}"
 
 
 class LicenceQuerySet(ScopedQuerySet["Licence"]):
