@@ -143,7 +143,7 @@ def _statement(
     The page is the ORM's own query without its ORDER BY, ordered and cut by the outer query
     (PostgreSQL pulls the plain subquery up: the plan is the page query's own); each row's
     category keys come from a correlated subquery evaluated for the page's rows only, the
-    count from an uncorrelated one, evaluated once.
+    count from an uncorrelated one over the enterprises or their tally, evaluated once.
     """
     page_sql, page_params, converters = sqltemplates.compile_queryset(
         enterprises.order_by().values(*FIELDS)
@@ -163,9 +163,12 @@ def _statement(
     )
     through = Enterprise.categories.through._meta.db_table
     category_table = SupervisionCategory._meta.db_table
+    # A scalar lookup per link rather than a join: PostgreSQL would hash the category table
+    # once per row (0.19 ms for a page against 0.11 ms).
     keys = (
-        f'SELECT c."key" FROM "{through}" m INNER JOIN "{category_table}" c'  # noqa: S608
-        f' ON c."id" = m."supervisioncategory_id" WHERE m."enterprise_id" = p."id"'
+        f'SELECT (SELECT c."key" FROM "{category_table}" c'  # noqa: S608
+        f' WHERE c."id" = m."supervisioncategory_id") AS "key"'
+        f' FROM "{through}" m WHERE m."enterprise_id" = p."id"'
     )
     if connection.vendor == "postgresql":
         categories = f"ARRAY({keys})"
