@@ -226,6 +226,9 @@ class EnterpriseTally(models.Model):
     speak of town and status alone is the sum of the same condition over at most 21 × 3 rows
     (:mod:`anjian.enterprises.listing`) instead of a walk over the index: a city-wide count
     would otherwise read every enterprise. Never written by the application.
+
+    On SQLite, a migration that remakes the enterprise table (most field changes) drops its
+    triggers with it: such a migration must create them again (``test_tally`` fails if not).
     """
 
     town = models.ForeignKey("orgs.Town", models.CASCADE, related_name="+")
