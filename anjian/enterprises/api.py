@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from anjian.core.api import ApiError, ErrorOut
@@ -243,7 +244,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionC
             try:
                 data["credit_code"] = credit_code.normalize(value)
             except credit_code.CreditCodeError as error:
-                raise ApiError(422, "invalid", str(error)) from None
+                raise ApiError(422, "invalid", error.translate(_)) from None
         else:
             data[key] = value
     return data, categories

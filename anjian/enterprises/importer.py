@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anjian.accounts.access import grants_for
 from anjian.core import audit
@@ -167,7 +168,7 @@ def _check_row(
     try:
         record["credit_code"] = credit.normalize(values.get("credit_code"))
     except credit.CreditCodeError as problem:
-        error("credit_code", str(problem))
+        error("credit_code", problem.translate(_))
     name = text(values.get("name"))
     if not name:
         error("name", "企业名称不能为空")

@@ -78,7 +78,7 @@ def _check_row(
     try:
         record["credit_code"] = credit.normalize(values.get("credit_code"))
     except credit.CreditCodeError as problem:
-        errors.append(_error(number, "credit_code", str(problem)))
+        errors.append(_error(number, "credit_code", problem.translate(_)))
     for key in ("kind", "number", "issuer"):
         record[key] = text(values.get(key))
         if key != "issuer" and not record[key]:
