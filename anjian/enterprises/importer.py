@@ -37,6 +37,7 @@ from anjian.enterprises.excel import (
     NO,
     NONE,
     YES,
+    accepted_labels,
     read_workbook,
 )
 from anjian.enterprises.geo import city_shape
@@ -140,10 +141,8 @@ class _Lookups:
             "pk", "key", "name"
         ):
             self.categories[key] = self.categories[name] = pk
-        self.statuses = {str(label): value for value, label in EnterpriseStatus.choices}
-        self.statuses.update({value: value for value in EnterpriseStatus.values})
-        self.grades = {str(label): value for value, label in StandardisationGrade.choices}
-        self.grades.update({v: v for v in StandardisationGrade.values if v})
+        self.statuses = accepted_labels(EnterpriseStatus)
+        self.grades = accepted_labels(StandardisationGrade)
         self.shape = city_shape()
         # ``actor=None`` is the system (a management command): the whole city.
         grants = grants_for(actor) if actor is not None else None
