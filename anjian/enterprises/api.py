@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from anjian.core.api import ApiError, ErrorOut
@@ -218,7 +219,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionC
         if key == "town":
             data["town"] = Town.objects.filter(code=value).first()
             if data["town"] is None:
-                raise ApiError(422, "invalid", f"镇街“{value}”不存在")
+                raise ApiError(422, "invalid", _("镇街“%(town)s”不存在") % {"town": value})
         elif key == "grid":
             data["grid"] = Grid.objects.filter(code=value).first() if value else None
         elif key == "industry":
@@ -226,24 +227,28 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionC
                 code=value, level=IndustryLevel.CLASS
             ).first()
             if data["industry"] is None:
-                raise ApiError(422, "invalid", f"行业代码“{value}”不是GB/T 4754-2017小类")
+                raise ApiError(
+                    422,
+                    "invalid",
+                    _("行业代码“%(code)s”不是GB/T 4754-2017小类") % {"code": value},
+                )
         elif key == "categories":
             wanted = set(value)
             categories = list(SupervisionCategory.objects.key_list().filter(key__in=wanted))
             if len(categories) != len(wanted):
-                raise ApiError(422, "invalid", "监管类别不存在")
+                raise ApiError(422, "invalid", _("监管类别不存在"))
         elif key == "location":
             data["longitude"] = data["latitude"] = None
             if value is not None:
                 shape = city_shape()
                 if shape is not None and not shape.contains(value["lng"], value["lat"]):
-                    raise ApiError(422, "invalid", "坐标不在滕州市界内")
+                    raise ApiError(422, "invalid", _("坐标不在滕州市界内"))
                 data["longitude"], data["latitude"] = value["lng"], value["lat"]
         elif key == "credit_code":
             try:
                 data["credit_code"] = credit_code.normalize(value)
             except credit_code.CreditCodeError as error:
-                raise ApiError(422, "invalid", str(error)) from None
+                raise ApiError(422, "invalid", error.translate(_)) from None
         else:
             data[key] = value
     return data, categories
@@ -258,13 +263,13 @@ def create_enterprise(request: HttpRequest, body: EnterpriseIn) -> HttpResponse:
     """The city office, or a town for its own territory."""
     data, categories = _resolve(body.model_dump())
     if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
-        raise ApiError(409, "duplicate", "该统一社会信用代码已登记")
+        raise ApiError(409, "duplicate", _("该统一社会信用代码已登记"))
     try:
         enterprise = services.create_enterprise(
             data, actor=request.user, categories=categories or []
         )
     except IntegrityError:
-        raise ApiError(409, "duplicate", "该统一社会信用代码已登记") from None
+        raise ApiError(409, "duplicate", _("该统一社会信用代码已登记")) from None
     except ValidationError as error:
         raise ApiError(422, "invalid", "; ".join(error.messages)) from None
     row = Enterprise.objects.filter(pk=enterprise.pk).values(*_FIELDS)[0]

@@ -1,5 +1,10 @@
 """The enterprise dossier (一企一册): a PDF book per enterprise, in Chinese.
 
+The book is an official document filed in the enterprise's archive, so it is Chinese whoever
+downloads it: it is built with :data:`DOSSIER_LANGUAGE` active, so that coded values (status,
+grade) and the labels of later modules' sections, which go through gettext, are Chinese too
+rather than following an English user's pages.
+
 Cover, profile, licences and certificates, then one section per module. Later modules add
 their sections (risks, hidden dangers, installations, plans, inspections, accidents) with
 :func:`register_section`; a section returns rows of (label, value) or paragraphs. Chinese is
@@ -15,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -33,8 +38,16 @@ from reportlab.platypus import (
 
 from anjian.enterprises.models import Enterprise
 
-__all__ = ["SECTIONS", "DossierSection", "build_pdf", "build_zip", "register_section"]
+__all__ = [
+    "DOSSIER_LANGUAGE",
+    "SECTIONS",
+    "DossierSection",
+    "build_pdf",
+    "build_zip",
+    "register_section",
+]
 
+DOSSIER_LANGUAGE = "zh-hans"
 FONT = "STSong-Light"
 Rows = list[tuple[str, str]]
 
@@ -161,7 +174,12 @@ for _key, _title, _order in (
 
 
 def build_pdf(enterprise: Enterprise) -> bytes:
-    """The dossier of one enterprise as PDF bytes."""
+    """The dossier of one enterprise as PDF bytes (in Chinese, whatever language is active)."""
+    with translation.override(DOSSIER_LANGUAGE):
+        return _build_pdf(enterprise)
+
+
+def _build_pdf(enterprise: Enterprise) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

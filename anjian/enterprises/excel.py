@@ -6,6 +6,12 @@ unchanged: ``企业名录`` (one row per enterprise) and ``证照`` (one row per
 its enterprise by the credit code). In every data sheet row 1 holds the Chinese headers, row 2
 a description of each column, data start at row 3. Coded columns (town, industry, status,
 grade, size) carry drop-down lists that point at the hidden sheet ``代码表``.
+
+The workbook is a Chinese file format whatever the user's language: its sheet names, headers,
+descriptions and coded values are Chinese (:data:`WORKBOOK_LANGUAGE`), so a file exported by a
+user of the English pages imports back for anybody. The importer also accepts a coded value by
+its label in any configured language or by its stored value. Only the reasons written into the
+annotated copy follow the language of the user who ran the import.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
+from django.db.models import TextChoices
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -31,14 +40,18 @@ __all__ = [
     "LICENCE_COLUMNS",
     "LICENCE_SHEET",
     "SHEETS",
+    "WORKBOOK_LANGUAGE",
     "Column",
     "Sheet",
+    "accepted_labels",
     "annotate_workbook",
     "category_label",
     "read_workbook",
+    "workbook_labels",
     "write_workbook",
 ]
 
+WORKBOOK_LANGUAGE = "zh-hans"
 DATA_SHEET = "企业名录"
 CODE_SHEET = "代码表"
 FIRST_DATA_ROW = 3
@@ -144,6 +157,22 @@ def category_label(key: str, name: str) -> str:
     return f"{key} {name}"
 
 
+def workbook_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """The label of each value as the workbook writes it (in :data:`WORKBOOK_LANGUAGE`)."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def accepted_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """The value of each label in every configured language, and of each value itself."""
+    accepted: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            accepted.update({str(label): value for value, label in choices.choices})
+    accepted.update({value: value for value in choices.values if value})
+    return accepted
+
+
 def _code_sheet(workbook: Workbook, codes: dict[str, list[str]]) -> dict[str, int]:
     sheet = workbook.create_sheet(CODE_SHEET)
     heads = {
@@ -174,8 +203,8 @@ def default_codes(
     return {
         "A": list(towns),
         "B": list(industries),
-        "C": [str(label) for label in EnterpriseStatus.labels],
-        "D": [str(label) for label in StandardisationGrade.labels],
+        "C": list(workbook_labels(EnterpriseStatus).values()),
+        "D": list(workbook_labels(StandardisationGrade).values()),
         "E": [YES, NO],
         "F": list(categories),
     }

@@ -16,6 +16,7 @@ from anjian.enterprises.excel import (
     YES,
     category_label,
     default_codes,
+    workbook_labels,
     write_workbook,
 )
 from anjian.enterprises.models import Enterprise, Licence
@@ -67,8 +68,8 @@ def _rows(ids: Sequence[int]) -> Iterator[list[Any]]:
         pk: short or name
         for pk, name, short in Department.objects.values_list("pk", "name", "short_name")
     }
-    statuses = dict(EnterpriseStatus.choices)
-    grades = dict(StandardisationGrade.choices)
+    statuses = workbook_labels(EnterpriseStatus)
+    grades = workbook_labels(StandardisationGrade)
     for chunk in _chunks(ids):
         by_category: dict[int, list[str]] = {}
         for enterprise_id, category_id in Enterprise.categories.through.objects.filter(
@@ -110,9 +111,9 @@ def _rows(ids: Sequence[int]) -> Iterator[list[Any]]:
                 row["principal_phone"],
                 row["safety_manager"],
                 row["safety_manager_phone"],
-                str(statuses[row["status"]]),
+                statuses[row["status"]],
                 "；".join(sorted(by_category.get(row["pk"], []))),
-                str(grades[row["standardisation_grade"]]) if row["standardisation_grade"] else "",
+                grades[row["standardisation_grade"]] if row["standardisation_grade"] else "",
                 row["standardisation_expires"],
                 row["insurance_insurer"],
                 row["insurance_expires"],

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.enterprises import credit_code
@@ -96,7 +97,7 @@ class EnterpriseForm(_ModelForm):
         try:
             return credit_code.normalize(self.cleaned_data["credit_code"])
         except credit_code.CreditCodeError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(error.translate(gettext)) from None
 
     def _phone(self, key: str) -> str:
         phone = str(self.cleaned_data.get(key) or "").replace(" ", "")

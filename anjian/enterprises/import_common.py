@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from anjian.enterprises.excel import DATA_SHEET, FIRST_DATA_ROW, Sheet
 
@@ -31,6 +32,15 @@ Progress = Callable[[Iterable[Any], str], Iterable[Any]]
 
 @dataclass(frozen=True)
 class RowError:
+    """A bad cell: its sheet, row number and column header (as in the file) and the reason.
+
+    The reason is translated when the error is found, in the language active then: the import
+    runs in the request of the user who uploads the file, so the page and the annotated
+    workbook written from these errors speak that user's language (the headers and sheet names
+    stay the file's own, Chinese). Whoever runs an import outside a request activates the
+    language it wants first (a management command gets ``LANGUAGE_CODE``).
+    """
+
     row: int
     column: str
     message: str
@@ -58,14 +68,16 @@ def parse_date(value: Any) -> date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 1 <= value < 2958466:  # Excel's serial dates run from 1900-01-01 to 9999-12-31
-            raise ValueError(f"日期“{value}”无法识别，请写作YYYY-MM-DD")
+            raise ValueError(_("日期“%(value)s”无法识别，请写作YYYY-MM-DD") % {"value": value})
         return _EXCEL_EPOCH + timedelta(days=int(value))
     written = str(value).strip().replace("/", "-").replace(".", "-")
     parts = written.split(" ")[0].split("T")[0].split("-")
     try:
         return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except (ValueError, IndexError):
-        raise ValueError(f"日期“{value}”无法识别，请写作YYYY-MM-DD") from None
+        raise ValueError(
+            _("日期“%(value)s”无法识别，请写作YYYY-MM-DD") % {"value": value}
+        ) from None
 
 
 def header_map(sheet: Sheet, header_row: tuple[Any, ...]) -> tuple[dict[int, str], list[str]]:

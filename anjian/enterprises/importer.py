@@ -2,9 +2,10 @@
 
 :func:`plan_import` reads and validates the workbook and answers an :class:`ImportPlan`:
 the rows to create, the enterprises to update (with their differences, shown before commit),
-and every error as (sheet, row number, column, reason in Chinese). The ``证照`` sheet, when the
-workbook has one, is checked with the enterprises (:mod:`.licence_import`): a bad row in either
-sheet and nothing is written. :func:`apply_import` writes a clean plan in one transaction with
+and every error as (sheet, row number, column, reason in the importing user's language; see
+:class:`~anjian.enterprises.import_common.RowError`). The ``证照`` sheet, when the workbook has
+one, is checked with the enterprises (:mod:`.licence_import`): a bad row in either sheet and
+nothing is written. :func:`apply_import` writes a clean plan in one transaction with
 multi-row INSERTs and ``bulk_update``. Lookups are sets and dictionaries loaded with a fixed
 number of queries, so the cost beyond openpyxl's own reading stays small (bench/: at most 1.5×
 the read).
@@ -21,6 +22,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anjian.accounts.access import grants_for
 from anjian.core import audit
@@ -36,6 +38,7 @@ from anjian.enterprises.excel import (
     NO,
     NONE,
     YES,
+    accepted_labels,
     read_workbook,
 )
 from anjian.enterprises.geo import city_shape
@@ -139,10 +142,8 @@ class _Lookups:
             "pk", "key", "name"
         ):
             self.categories[key] = self.categories[name] = pk
-        self.statuses = {str(label): value for value, label in EnterpriseStatus.choices}
-        self.statuses.update({value: value for value in EnterpriseStatus.values})
-        self.grades = {str(label): value for value, label in StandardisationGrade.choices}
-        self.grades.update({v: v for v in StandardisationGrade.values if v})
+        self.statuses = accepted_labels(EnterpriseStatus)
+        self.grades = accepted_labels(StandardisationGrade)
         self.shape = city_shape()
         # ``actor=None`` is the system (a management command): the whole city.
         grants = grants_for(actor) if actor is not None else None
@@ -167,12 +168,12 @@ def _check_row(
     try:
         record["credit_code"] = credit.normalize(values.get("credit_code"))
     except credit.CreditCodeError as problem:
-        error("credit_code", str(problem))
+        error("credit_code", problem.translate(_))
     name = text(values.get("name"))
     if not name:
-        error("name", "企业名称不能为空")
+        error("name", _("企业名称不能为空"))
     elif len(name) > 200:
-        error("name", "企业名称超过200字")
+        error("name", _("企业名称超过200字"))
     record["name"] = name
     record["former_names"] = [
         n.strip() for n in _SPLIT.split(text(values.get("former_names"))) if n.strip()
@@ -183,26 +184,30 @@ def _check_row(
     record["longitude"] = record["latitude"] = None
     if (lng_raw in (None, "")) != (lat_raw in (None, "")):
         error(
-            "longitude" if lng_raw in (None, "") else "latitude", "经度和纬度须同时填写或同时留空"
+            "longitude" if lng_raw in (None, "") else "latitude",
+            _("经度和纬度须同时填写或同时留空"),
         )
     elif lng_raw not in (None, ""):
         try:
             lng, lat = float(lng_raw), float(lat_raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            error("longitude", "经纬度须为数字")
+            error("longitude", _("经纬度须为数字"))
         else:
             if lookups.shape is not None and not lookups.shape.contains(lng, lat):
-                error("longitude", f"坐标（{lng}，{lat}）不在滕州市界内")
+                error(
+                    "longitude",
+                    _("坐标（%(lng)s，%(lat)s）不在滕州市界内") % {"lng": lng, "lat": lat},
+                )
             record["longitude"], record["latitude"] = lng, lat
 
     town_text = text(values.get("town"))
     town_id = lookups.towns.get(town_text) or lookups.towns.get(first_token(town_text))
     if not town_text:
-        error("town", "镇街不能为空")
+        error("town", _("镇街不能为空"))
     elif town_id is None:
-        error("town", f"镇街“{town_text}”不存在")
+        error("town", _("镇街“%(town)s”不存在") % {"town": town_text})
     elif not lookups.all_towns and town_id not in lookups.my_towns:
-        error("town", f"镇街“{town_text}”不在您的管辖范围内")
+        error("town", _("镇街“%(town)s”不在您的管辖范围内") % {"town": town_text})
     record["town_id"] = town_id
 
     grid_text = text(values.get("grid"))
@@ -210,9 +215,9 @@ def _check_row(
     if grid_text:
         grid = lookups.grids.get(grid_text)
         if grid is None:
-            error("grid", f"网格“{grid_text}”不存在")
+            error("grid", _("网格“%(grid)s”不存在") % {"grid": grid_text})
         elif town_id is not None and grid[1] != town_id:
-            error("grid", f"网格“{grid_text}”不属于该镇街")
+            error("grid", _("网格“%(grid)s”不属于该镇街") % {"grid": grid_text})
         else:
             record["grid_id"] = grid[0]
 
@@ -220,11 +225,11 @@ def _check_row(
     industry = lookups.industries.get(industry_text)
     record["industry_id"] = None
     if not industry_text:
-        error("industry", "行业不能为空")
+        error("industry", _("行业不能为空"))
     elif industry is None:
-        error("industry", f"行业代码“{industry_text}”不在GB/T 4754-2017中")
+        error("industry", _("行业代码“%(code)s”不在GB/T 4754-2017中") % {"code": industry_text})
     elif industry[1] != IndustryLevel.CLASS:
-        error("industry", f"行业代码“{industry_text}”不是小类（四位）")
+        error("industry", _("行业代码“%(code)s”不是小类（四位）") % {"code": industry_text})
     else:
         record["industry_id"] = industry[0]
         record["industry_section"] = industry[2]
@@ -240,7 +245,7 @@ def _check_row(
             if item in lookups.departments:
                 ids.append(lookups.departments[item])
             else:
-                error("departments", f"监管部门“{item}”不存在")
+                error("departments", _("监管部门“%(department)s”不存在") % {"department": item})
         record["department_ids"] = sorted(set(ids))
 
     for key in ("employees", "annual_revenue"):
@@ -251,20 +256,20 @@ def _check_row(
         try:
             number = Decimal(str(raw).strip())
         except InvalidOperation:
-            error(key, f"“{raw}”不是数字")
+            error(key, _("“%(value)s”不是数字") % {"value": raw})
             continue
         if number < 0:
-            error(key, "不能为负数")
+            error(key, _("不能为负数"))
         elif key == "employees":
             if number != number.to_integral_value():
-                error(key, "从业人数须为整数")
+                error(key, _("从业人数须为整数"))
             record[key] = int(number)
         else:
             record[key] = number.quantize(Decimal("0.01"))
 
     size = text(values.get("above_designated_size"))
     if size not in ("", YES, NO):
-        error("above_designated_size", "请填“是”或“否”")
+        error("above_designated_size", _("请填“是”或“否”"))
     record["above_designated_size"] = size == YES
 
     for key in ("legal_representative", "principal", "safety_manager", "insurance_insurer"):
@@ -272,7 +277,10 @@ def _check_row(
     for key in ("principal_phone", "safety_manager_phone"):
         phone = text(values.get(key)).replace(" ", "")
         if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
-            error(key, f"电话“{phone}”格式不正确（手机11位或固话如0632-5512345）")
+            error(
+                key,
+                _("电话“%(phone)s”格式不正确（手机11位或固话如0632-5512345）") % {"phone": phone},
+            )
         record[key] = phone
 
     status_text = text(values.get("status"))
@@ -280,7 +288,9 @@ def _check_row(
     if record["status"] is None:
         error(
             "status",
-            f"经营状态“{status_text}”应为在营、停产或关闭" if status_text else "经营状态不能为空",
+            _("经营状态“%(status)s”应为在营、停产或关闭") % {"status": status_text}
+            if status_text
+            else _("经营状态不能为空"),
         )
 
     categories_text = text(values.get("categories"))
@@ -288,7 +298,7 @@ def _check_row(
     for item in (i.strip() for i in _SPLIT.split(categories_text) if i.strip()):
         pk = lookups.categories.get(first_token(item))
         if pk is None:
-            error("categories", f"监管类别“{item}”不存在")
+            error("categories", _("监管类别“%(category)s”不存在") % {"category": item})
         else:
             category_ids.append(pk)
     record["category_ids"] = sorted(set(category_ids))
@@ -296,7 +306,10 @@ def _check_row(
     grade_text = text(values.get("standardisation_grade"))
     record["standardisation_grade"] = lookups.grades.get(grade_text, "") if grade_text else ""
     if grade_text and grade_text not in lookups.grades:
-        error("standardisation_grade", f"标准化等级“{grade_text}”应为一级、二级、三级或未达标")
+        error(
+            "standardisation_grade",
+            _("标准化等级“%(grade)s”应为一级、二级、三级或未达标") % {"grade": grade_text},
+        )
     for key in ("standardisation_expires", "insurance_expires"):
         try:
             record[key] = parse_date(values.get(key))
@@ -314,11 +327,11 @@ def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = No
     try:
         _number, header_row = next(rows)
     except StopIteration:
-        plan.errors.append(RowError(1, "", "工作簿为空"))
+        plan.errors.append(RowError(1, "", _("工作簿为空")))
         return plan
     positions, missing = header_map(ENTERPRISE_SHEET, header_row)
     for header in missing:
-        plan.errors.append(RowError(1, header, f"缺少必填列“{header}”"))
+        plan.errors.append(RowError(1, header, _("缺少必填列“%(column)s”") % {"column": header}))
     if missing:
         return plan
     seen: dict[str, int] = {}
@@ -337,7 +350,10 @@ def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = No
             continue
         code = record["credit_code"]
         if code in seen:
-            fail(_HEADER_OF["credit_code"], f"统一社会信用代码与第{seen[code]}行重复")
+            fail(
+                _HEADER_OF["credit_code"],
+                _("统一社会信用代码与第%(row)s行重复") % {"row": seen[code]},
+            )
             continue
         seen[code] = number
         records.append((number, record))
@@ -346,7 +362,13 @@ def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = No
         sheets.get(LICENCE_SHEET.name, ()), plan.licences, plan.errors
     )
     if plan.rows == 0 and plan.licences.rows == 0 and not plan.errors:
-        plan.errors.append(RowError(FIRST_DATA_ROW, "", "没有数据行（数据从第3行开始）"))
+        plan.errors.append(
+            RowError(
+                FIRST_DATA_ROW,
+                "",
+                _("没有数据行（数据从第%(row)s行开始）") % {"row": FIRST_DATA_ROW},
+            )
+        )
     existing = _existing(list(seen))
     others = _registered(sorted({r["credit_code"] for _n, r in licence_records} - set(existing)))
     ids = [e["pk"] for e in existing.values()] + [pk for pk, _name in others.values()]
@@ -361,7 +383,7 @@ def plan_import(source: IO[bytes], *, actor: Any, progress: Progress | None = No
             plan.creates.append(record)
         elif current["pk"] not in editable:
             plan.errors.append(
-                RowError(number, _HEADER_OF["credit_code"], "该企业已由其他单位登记，您无权修改")
+                RowError(number, _HEADER_OF["credit_code"], _("该企业已由其他单位登记，您无权修改"))
             )
         else:
             record["pk"] = current["pk"]

@@ -78,7 +78,7 @@ def _check_row(
     try:
         record["credit_code"] = credit.normalize(values.get("credit_code"))
     except credit.CreditCodeError as problem:
-        errors.append(_error(number, "credit_code", str(problem)))
+        errors.append(_error(number, "credit_code", problem.translate(_)))
     for key in ("kind", "number", "issuer"):
         record[key] = text(values.get(key))
         if key != "issuer" and not record[key]:
@@ -163,9 +163,9 @@ def _shown(value: Any) -> str:
 def _diff_lines(
     current: dict[str, Any] | None, record: dict[str, Any]
 ) -> list[tuple[str, str, str]]:
-    label = f"{LICENCE_SHEET.name}：{record['kind']} {record['number']}"
+    label = _("证照：%(kind)s %(number)s") % {"kind": record["kind"], "number": record["number"]}
     if current is None:
-        details = "；".join(
+        details = _("；").join(
             f"{_HEADER(key)} {_shown(record[key])}" for key in _VALUES if record[key]
         )
         added = _("新增：%(details)s") % {"details": details} if details else _("新增")

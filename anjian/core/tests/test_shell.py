@@ -1,5 +1,7 @@
 """Pages of the UI shell: navigation by role, inbox, job records, language."""
 
+from datetime import date
+
 import pytest
 
 from anjian.core import services
@@ -99,3 +101,13 @@ def test_chinese_even_for_an_english_browser_until_the_user_switches(client):
     assert "工作台" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Dashboard" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+
+
+def test_the_end_of_a_role_is_dated_in_the_users_language(client):
+    user = make_user("c", ("city", "370481000000"))
+    user.role_assignments.update(valid_until=date(2027, 3, 1))
+    client.force_login(user)
+    assert "2027年3月1日" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "March 1, 2027" in html and "年" not in html.split("My roles")[1].split("</ul>")[0]

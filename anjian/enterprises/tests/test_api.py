@@ -214,3 +214,51 @@ def test_other_town_cannot_decide(client, pair, town_b):
     assert response.status_code == 404
     change.refresh_from_db()
     assert change.state == "pending"
+
+
+@pytest.mark.parametrize(
+    ("language", "reasons"),
+    [
+        (
+            "en",
+            {
+                "town": "Town / street “000000000000” does not exist",
+                "credit_code": "Wrong check character: the 18th character should be",
+                "location": "The coordinates are outside the boundary of Tengzhou",
+                "duplicate": "This unified social credit code is already registered",
+            },
+        ),
+        (
+            "zh-hans",
+            {
+                "town": "镇街“000000000000”不存在",
+                "credit_code": "校验码错误：第18位应为",
+                "location": "坐标不在滕州市界内",
+                "duplicate": "该统一社会信用代码已登记",
+            },
+        ),
+    ],
+)
+def test_api_errors_speak_the_callers_language(client, city, pair, settings, language, reasons):
+    """The language cookie (the switch's) sets the language of the 4xx ``detail``."""
+    client.force_login(city)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    chemical, _machinery = pair
+    valid = {
+        "credit_code": new_code(),
+        "name": "滕州市新登记化工有限公司",
+        "town": chemical.town.code,
+        "industry": "2614",
+    }
+    bad = {
+        "town": {"town": "000000000000"},
+        "credit_code": {"credit_code": "91370481MA3C0000X0"},
+        "location": {"location": {"lng": OUTSIDE[0], "lat": OUTSIDE[1]}},
+        "duplicate": {"credit_code": chemical.credit_code},
+    }
+    for case, change in bad.items():
+        response = client.post(
+            "/api/v1/enterprises", {**valid, **change}, content_type="application/json"
+        )
+        assert response.status_code in (409, 422), response.content
+        assert reasons[case] in response.json()["detail"], (case, response.json())

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from anjian.core.models import Job
 from anjian.enterprises.dossier import DossierSection, build_pdf, register_section
 from anjian.enterprises.tasks import build_dossier_zip, zip_path
+from anjian.enterprises.tests.conftest import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,13 @@ def test_zip_of_the_filtered_list_is_built_in_the_background(
     assert job.progress == 100
     download = client.get(result["download"])
     assert download.status_code == 200
+
+
+def test_the_dossier_is_chinese_for_a_user_of_the_english_pages(client, town_a, towns, settings):
+    """An official book: coded values are not switched to English by the user's language."""
+    enterprise = make_enterprise(towns[0], status="suspended", standardisation_grade="2")
+    client.force_login(town_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = _text(client.get(f"/enterprises/{enterprise.pk}/dossier.pdf").content)
+    assert "停产" in text and "二级" in text
+    assert "Suspended" not in text and "Grade 2" not in text

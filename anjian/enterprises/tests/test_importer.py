@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from anjian.core.models import AuditLog
@@ -245,3 +246,31 @@ def test_export_workbook_counts(towns):
     make_enterprise(towns[0])
     _data, count = export_workbook(Enterprise.objects.all())
     assert count == Enterprise.objects.count()
+
+
+def test_the_workbook_is_chinese_whatever_the_users_language(towns):
+    """A file exported from the English pages imports under Chinese, and the reverse: coded
+    values are written in Chinese, and read by their label in any language or by their value."""
+    make_enterprise(towns[0], "滕州市甲化工有限公司", status="suspended", standardisation_grade="2")
+    with translation.override("en"):
+        exported, _count = export_workbook(Enterprise.objects.all())
+        template = load_workbook(io.BytesIO(template_workbook()))
+    sheet = load_workbook(io.BytesIO(exported))["企业名录"]
+    headers = [c.value for c in sheet[1]]
+    values = [c.value for c in sheet[3]]
+    assert values[headers.index("经营状态")] == "停产"
+    assert values[headers.index("标准化等级")] == "二级"
+    codes = [c.value for c in template["代码表"]["C"] if c.value]
+    assert codes == ["经营状态", "在营", "停产", "关闭"]
+    with translation.override("zh-hans"):
+        plan = plan_import(io.BytesIO(exported), actor=None)
+        assert plan.ok and not plan.diffs, plan.errors
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            rows = [row(status=s) for s in ("在营", "Suspended", "closed")]
+            plan = plan_import(workbook(*rows, row(standardisation_grade="Grade 1")), actor=None)
+        assert plan.ok, (language, plan.errors)
+        assert [r["status"] for r in plan.creates] == [
+            "operating", "suspended", "closed", "operating"
+        ]  # fmt: skip
+        assert plan.creates[3]["standardisation_grade"] == "1"

@@ -162,3 +162,16 @@ def test_an_enterprise_user_cannot_assign_departments(client, pair):
     client.force_login(user)
     form = client.get(f"/enterprises/{own.pk}/edit/").content.decode()
     assert "override_departments" not in form
+
+
+def test_the_create_form_gives_its_credit_code_reason_in_the_users_language(
+    client, town_a, towns, settings
+):
+    client.force_login(town_a)
+    form = _create_form(towns[0], credit_code="91370481MA3C0000X0")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post("/enterprises/new/", form).content.decode()
+    assert "Wrong check character: the 18th character should be" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "校验码错误：第18位应为" in client.post("/enterprises/new/", form).content.decode()
+    assert not Enterprise.objects.exists()
