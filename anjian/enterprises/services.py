@@ -244,7 +244,7 @@ def decide_change_request(
             obj=enterprise,
             before=before,
             after=_full_snapshot(enterprise),
-            detail=_("批准变更申请 #%(pk)s") % {"pk": change_request.pk},
+            detail=f"批准变更申请 #{change_request.pk}",  # the log's text, not the actor's language
         )
     change_request.state = ChangeRequestState.APPROVED if approve else ChangeRequestState.REJECTED
     change_request.decided_by = actor

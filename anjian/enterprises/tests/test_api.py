@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anjian.accounts.choices import Role
+from anjian.core.models import AuditLog
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.tests.conftest import INSIDE, OUTSIDE, make_enterprise, new_code
 from anjian.orgs.models import SupervisionCategory
@@ -168,7 +169,7 @@ def test_town_cannot_move_an_enterprise_out_of_its_territory(client, town_a, pai
     assert mine.town == towns[0]
 
 
-def test_enterprise_user_identity_change_goes_to_the_town(client, pair, town_a):
+def test_enterprise_user_identity_change_goes_to_the_town(client, pair, town_a, settings):
     mine, theirs = pair
     user = make_user("ent", (Role.ENTERPRISE, mine.credit_code))
     client.force_login(user)
@@ -188,8 +189,9 @@ def test_enterprise_user_identity_change_goes_to_the_town(client, pair, town_a):
         ).status_code
         == 404
     )
-    # The town approves on its page.
+    # The town approves on its page, in English: the audit log's text stays the log's own.
     client.force_login(town_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/enterprises/changes/").content.decode()
     assert "滕州市鑫源新材料有限公司" in page
     client.post(
@@ -199,6 +201,8 @@ def test_enterprise_user_identity_change_goes_to_the_town(client, pair, town_a):
     assert mine.name == "滕州市鑫源新材料有限公司"
     change.refresh_from_db()
     assert change.state == "approved" and change.decided_by == town_a
+    logged = AuditLog.objects.filter(action="update", object_id=str(mine.pk)).latest("seq")
+    assert logged.detail == f"批准变更申请 #{change.pk}"
 
 
 def test_other_town_cannot_decide(client, pair, town_b):
