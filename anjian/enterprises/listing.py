@@ -1,8 +1,8 @@
 """The enterprise list of the API in one query: page, categories and count in one statement.
 
-The count sums the town tally (:class:`~anjian.enterprises.models.EnterpriseTally`) when the
-scope and filters speak of town and status alone (a town's or the city's list, by status),
-and counts the enterprises otherwise (a department's or grid's scope, a category, a search).
+The count sums the town tally when the scope and filters speak of town and status alone
+(:meth:`~anjian.enterprises.models.EnterpriseQuerySet.tally_rows`), and counts the enterprises
+otherwise.
 
 The statement is derived from ``filters.apply(Enterprise.objects.visible_to(user))``, the
 same scoped queryset every other list starts from, and its SQL text is kept per process and
@@ -25,17 +25,12 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Lookup, QuerySet
-from django.db.models.expressions import Col
-from django.db.models.lookups import In
-from django.db.models.sql import Query
-from django.db.models.sql.where import WhereNode
 
 from anjian.accounts.access import Grants, grants_for
 from anjian.core import sqltemplates
 from anjian.enterprises.filters import EnterpriseFilter
-from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, EnterpriseTally
-from anjian.orgs.models import SupervisionCategory, Town
+from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
+from anjian.orgs.models import SupervisionCategory
 
 FIELDS = (
     "id", "credit_code", "name", "town__code", "industry__code", "status", "longitude",
@@ -148,7 +143,7 @@ def _statement(
     page_sql, page_params, converters = sqltemplates.compile_queryset(
         enterprises.order_by().values(*FIELDS)
     )
-    tally = _tally_of(enterprises)
+    tally = enterprises.tally_rows()
     if tally is None:
         count_sql, count_params, _ = sqltemplates.compile_queryset(
             enterprises.order_by().values("pk")
@@ -180,41 +175,6 @@ def _statement(
         f" FROM ({page_sql}) p ORDER BY {order} LIMIT %s OFFSET %s"
     )
     return sql, [*count_params, *page_params, limit, offset], converters
-
-
-def _tally_of(enterprises: EnterpriseQuerySet) -> QuerySet[EnterpriseTally, Any] | None:
-    """The tally rows whose sum is the count of ``enterprises``, when every condition of its
-    query (scope and filters) is on the enterprise's own town or status, with plain values or
-    a query of towns; ``None`` otherwise (the count then reads the enterprises).
-
-    The tally groups enterprises by exactly those two columns under the same column names, so
-    the same conditions select exactly the groups of the enterprises counted.
-    """
-    query = enterprises.query
-    base = query.get_initial_alias()
-    if any(alias != base and query.alias_refcount[alias] for alias in query.alias_map):
-        return None
-    if not _on_town_or_status(query.where, base):
-        return None
-    tally = EnterpriseTally.objects.values("enterprises")
-    tally.query.where = query.where.relabeled_clone({base: tally.query.get_initial_alias()})
-    return tally
-
-
-def _on_town_or_status(node: Any, alias: str) -> bool:
-    if isinstance(node, WhereNode):
-        return all(_on_town_or_status(child, alias) for child in node.children)
-    if not isinstance(node, Lookup) or not isinstance(node.lhs, Col):
-        return False
-    if isinstance(node, In) and isinstance(node.rhs, list | tuple) and not node.rhs:
-        return True  # e.g. no enterprise of one's own: the compiler leaves it out of the SQL
-    if node.lhs.alias != alias or node.lhs.target.column not in ("town_id", "status"):
-        return False
-    values = node.rhs if isinstance(node.rhs, list | tuple | set | frozenset) else [node.rhs]
-    return all(
-        isinstance(value, Query) and value.model is Town or not hasattr(value, "resolve_expression")
-        for value in values
-    )
 
 
 def _item(row: tuple[Any, ...], categories: list[str] | str | None) -> dict[str, Any]:

@@ -98,3 +98,19 @@ def test_other_conditions_count_the_enterprises(client, city, towns):
     assert _count(client, city, category="dust_explosion") == 1
     assert _count(client, city, q="鑫源") == 1
     assert _count(client, city, industry="26") == 1
+
+
+def test_the_registry_page_and_count_read_the_tally(client, city, towns):
+    first, _second = towns
+    for _ in range(3):
+        make_enterprise(first)
+    EnterpriseTally.objects.update(enterprises=F("enterprises") + INFLATION)
+    scoped = Enterprise.objects.visible_to(city)
+    assert scoped.count() == 3 + INFLATION
+    assert scoped.filter(name__contains="测试").count() == 3
+    assert scoped[:2].count() == 2
+    evaluated = scoped.all()
+    assert len(evaluated) == 3 and evaluated.count() == 3
+    client.force_login(city)
+    page = client.get("/enterprises/", {"status": "operating"})
+    assert page.context["page"].paginator.count == 3 + INFLATION
