@@ -12,6 +12,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
+        from anjian.accounts.access import grants_for
+        from anjian.core.scoping import register_grants_provider
+
+        register_grants_provider(grants_for)
+
         user_logged_out.connect(_on_logout, dispatch_uid="anjian.accounts.logout")
 
 

@@ -10,19 +10,34 @@ filters by jurisdiction by hand. Objects outside the scope are answered with 404
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-if TYPE_CHECKING:
-    pass
-
 _M = TypeVar("_M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
+
+# Core knows grants only as "what the accounts app says a user holds": the accounts app
+# registers its provider in ``AppConfig.ready``, so core never imports it (layers run one way).
+_grants_provider: Callable[[Any], Any] | None = None
+
+
+def register_grants_provider(provider: Callable[[Any], Any]) -> None:
+    """Called once by the app that owns roles: ``provider(user)`` returns the user's grants."""
+    global _grants_provider
+    _grants_provider = provider
+
+
+def grants_of(user: Any) -> Any:
+    """The user's grants (roles and jurisdictions), from the registered provider."""
+    if _grants_provider is None:
+        raise RuntimeError("no grants provider registered (is anjian.accounts installed?)")
+    return _grants_provider(user)
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
@@ -37,11 +52,9 @@ class ScopedQuerySet(models.QuerySet[_M]):
         return self._restrict(user, write=True)
 
     def _restrict(self, user: Any, *, write: bool) -> Self:
-        from anjian.accounts.access import grants_for
-
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        grants = grants_for(user)
+        grants = grants_of(user)
         scope_q = self.model.scope_q  # type: ignore[attr-defined]
         condition = scope_q(grants, write=write)
         if condition == NOTHING:
