@@ -6,3 +6,9 @@ class EnterprisesConfig(AppConfig):
     name = "anjian.enterprises"
     label = "enterprises"
     verbose_name = _("企业档案")
+
+    def ready(self) -> None:
+        from anjian.core.sheets import flow
+        from anjian.enterprises.importer import IMPORTER
+
+        flow.register(IMPORTER)
