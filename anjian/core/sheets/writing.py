@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from anjian.core.sheets.checking import RowError
@@ -54,7 +55,7 @@ def put_row(worksheet: Any, values: Sequence[Any]) -> None:
     if not any(formula_like(v) for v in values):
         worksheet.append(values)
         return
-    if hasattr(worksheet, "_cells"):  # a normal worksheet: append, then retype its cells
+    if not isinstance(worksheet, WriteOnlyWorksheet):  # append, then retype its cells
         worksheet.append(values)
         row = worksheet.max_row
         for index, value in enumerate(values, start=1):
