@@ -505,8 +505,6 @@ _INSERT_COLUMNS = [
 def _insert_new(records: list[dict[str, Any]], progress: Progress | None) -> dict[str, int]:
     """Insert new enterprises; answers their ids by credit code."""
     ops = connection.ops
-    meta = Enterprise._meta
-    former_names = meta.get_field("former_names")
     now = ops.adapt_datetimefield_value(timezone.now())
     rows = []
     for record in records:
@@ -518,7 +516,7 @@ def _insert_new(records: list[dict[str, Any]], progress: Progress | None) -> dic
             elif column == "annual_revenue":
                 value = ops.adapt_decimalfield_value(value, 14, 2)
             elif column == "former_names":
-                value = former_names.get_db_prep_save(value, connection)
+                value = ops.adapt_json_value(value, None)
             values.append(value)
         values += [
             name_initials(record["name"]),
@@ -580,11 +578,15 @@ def apply_import(
         department_through.objects.filter(enterprise_id__in=ids).delete()
     category_rows: list[tuple[int, int]] = []
     department_rows: list[tuple[int, int]] = []
+    derived: dict[str, list[int]] = {}  # the departments of each industry, derived once
     for enterprise_id, record in pairs:
         category_rows.extend((enterprise_id, c) for c in record["category_ids"])
         departments = record["department_ids"]
         if departments is None:
-            departments = index.for_industry(record["industry_code"], record["industry_section"])
+            code = record["industry_code"]
+            if code not in derived:
+                derived[code] = index.for_industry(code, record["industry_section"])
+            departments = derived[code]
         department_rows.extend((enterprise_id, d) for d in departments)
     executemany(category_through, ["enterprise_id", "supervisioncategory_id"], category_rows)
     executemany(department_through, ["enterprise_id", "department_id"], department_rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext as _
@@ -135,17 +136,18 @@ def check_sheet(
     result.present = True
     seen: dict[Hashable, int] = {}
     first = sheet.first_data_row
+    width = len(rows[0][1])
+    keys = tuple(positions.values())
+    # The cells of the declared columns in one C call (rows read are as wide as the header).
+    pick = itemgetter(*positions) if len(positions) > 1 else lambda v: (v[next(iter(positions))],)
     items = progress(rows[1:], str(CHECKING)) if progress else rows[1:]
     for number, values in items:
         if number < first or not any(v is not None and v != "" for v in values):
             continue
         result.rows += 1
-        row = Row(
-            sheet,
-            number,
-            {key: values[index] for index, key in positions.items() if index < len(values)},
-            errors,
-        )
+        if len(values) < width:
+            values = (*values, *([None] * (width - len(values))))
+        row = Row(sheet, number, dict(zip(keys, pick(values), strict=True)), errors)
         record = check(row)
         if record is None or row.bad:
             continue
