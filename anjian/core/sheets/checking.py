@@ -201,8 +201,8 @@ class Preview:
                 Diff(
                     d["key"],
                     d["name"],
-                    [tuple(line) for line in d["changes"]],  # type: ignore[misc]
-                    [tuple(line) for line in d["related"]],  # type: ignore[misc]
+                    [tuple(line) for line in d["changes"]],
+                    [tuple(line) for line in d["related"]],
                 )
                 for d in data["diffs"]
             ],

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils import translation
+from django.utils.functional import Promise
 
 from anjian.core.jobs import enqueue, record_progress
 from anjian.core.models import Job
@@ -66,9 +67,14 @@ class Importer(Protocol):
     preview, ``done_url`` where the user goes after a background apply.
     """
 
-    key: str
-    sheets: Sequence[str]
-    title: str
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def sheets(self) -> Sequence[str]: ...
+
+    @property
+    def title(self) -> str | Promise: ...
 
     def plan(self, book: Book, *, actor: Any, progress: Progress | None = None) -> Plan: ...
 
@@ -170,7 +176,7 @@ def confirm(importer: Importer, token: str, *, actor: Any) -> tuple[str | None, 
             token,
             translation.get_language(),
             owner=actor,
-            name=importer.title,
+            name=str(importer.title),
         )
         return None, job
     return _apply(importer, actor, token, book, None), None

@@ -71,6 +71,9 @@ def main() -> None:
         {},
         licences=[[row.get(c.key) for c in LICENCE_COLUMNS] for row in LICENCES],
     )
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("soffice not found: apt-get install libreoffice-calc-nogui")
     work = Path(tempfile.mkdtemp())
     try:
         source = work / "openpyxl.xlsx"
@@ -79,7 +82,7 @@ def main() -> None:
             out = work / target
             subprocess.run(
                 [
-                    "soffice",
+                    soffice,
                     "--headless",
                     "--convert-to",
                     target,
