@@ -10,6 +10,7 @@ and 1) are in the demo towns ``town_a`` and ``town_b``.
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -69,10 +70,18 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
 
 
+_WORD_BREAKS = re.compile(r"[、，,（(]|和|及|与")
+_GENERIC_ENDINGS = ("制造", "服务", "业", "活动")
+
+
 def _industry_word(name: str) -> str:
-    for cut in ("制造", "服务", "业", "活动"):
-        name = name.removesuffix(cut)
-    return name[:8]
+    """The trade word a company name takes from its industry: the name's first part (before
+    "、", "和", "及", …) without a qualifier or a generic ending. Never cut at a fixed length, which
+    stopped names mid-word (服务平有限公司)."""
+    word = _WORD_BREAKS.split(name.removeprefix("其他"), maxsplit=1)[0]
+    for ending in _GENERIC_ENDINGS:
+        word = word.removesuffix(ending)
+    return word or name
 
 
 def _spec(rng: random.Random, number: int, world: dict[str, Any] | None) -> dict[str, Any]:
