@@ -11,6 +11,14 @@
     }
   });
 
+  // Forms that ask before they submit (a deletion): data-confirm holds the question.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
   // Progress bars: the width comes from data-progress (a style attribute would need
   // 'unsafe-inline' for styles).
   function setProgress(root) {
