@@ -164,6 +164,33 @@ def overflow(page: Any) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
+# Layout faults that do not overflow: a navbar wrapped to two rows, a table column squeezed until
+# its words stand one character per line.
+LAYOUT_JS = """() => {
+  const faults = [];
+  const bar = document.querySelector("nav.navbar");
+  if (bar && bar.getBoundingClientRect().height > 72) faults.push("the navbar wraps");
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const text = cell.innerText.replace(/\s+/g, "");
+    if (text.length < 2 || !cell.offsetParent) continue;
+    // Lines: the distinct tops of the cell's text fragments (element boxes do not count).
+    const tops = new Set();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) if (rect.width) tops.add(Math.round(rect.top));
+    }
+    const lines = tops.size;
+    if (lines > 1 && text.length / lines < 2) {
+      faults.push("a squeezed column: " + text.slice(0, 20));
+      break;
+    }
+  }
+  return faults;
+}"""
+
+
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
 
@@ -182,6 +209,7 @@ def check_page(
         page.set_viewport_size({"width": width, "height": 1080 if width > 600 else 812})
         if (extra := overflow(page)) > 0:
             problems.append(f"overflows by {extra} px at {width} px")
+        problems += [f"{fault} at {width} px" for fault in page.evaluate(LAYOUT_JS)]
         page.screenshot(path=shots / f"{name}-{language}-{width}-{slug(path)}.png", full_page=True)
     problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations || []")]
     problems += watch.take()
