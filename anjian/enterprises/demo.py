@@ -197,6 +197,7 @@ def build(context: DemoContext) -> str:
     grids: dict[int, list[int]] = {}
     for pk, town_id in Grid.objects.order_by("code").values_list("pk", "town_id"):
         grids.setdefault(town_id, []).append(pk)
+    today = date(2026, 1, 1)
     world = {
         "towns": list(Town.objects.order_by("code")),
         "industries": classes,
@@ -204,7 +205,7 @@ def build(context: DemoContext) -> str:
         "sections": list(sections.values()),
         "grids": grids,
         "shape": shape,
-        "today": date(2026, 1, 1),
+        "today": today,
     }
     category_index = CategoryIndex()
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
@@ -251,7 +252,7 @@ def build(context: DemoContext) -> str:
         Licence.objects.bulk_create(
             licence
             for enterprise, spec in zip(objects, batch, strict=True)
-            if (licence := _demo_licence(enterprise, spec["industry"], world["today"]))
+            if (licence := _demo_licence(enterprise, spec["industry"], today))
         )
         category_through.objects.bulk_create(categories, batch_size=5000)
         department_through.objects.bulk_create(departments, batch_size=5000)

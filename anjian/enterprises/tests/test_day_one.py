@@ -96,3 +96,11 @@ def test_the_list_offers_the_dossier_zip_for_its_filters(client, city, pair):
     form = re.search(r'<form[^>]*id="dossier-zip".*?</form>', html, re.S).group(0)
     assert 'action="/enterprises/dossiers/"' in form
     assert 'name="status" value="operating"' in form
+
+
+def test_every_page_links_a_favicon_that_exists(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/accounts/login/").content.decode()
+    href = re.search(r'<link rel="icon" href="/static/([^"]+)"', html).group(1)
+    assert finders.find(href)
