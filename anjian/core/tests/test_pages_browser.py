@@ -171,7 +171,7 @@ LAYOUT_JS = """() => {
   const bar = document.querySelector("nav.navbar");
   if (bar && bar.getBoundingClientRect().height > 72) faults.push("the navbar wraps");
   for (const cell of document.querySelectorAll("main td, main th")) {
-    const text = cell.innerText.replace(/\s+/g, "");
+    const text = cell.innerText.replace(/\\s+/g, "");
     if (text.length < 2 || !cell.offsetParent) continue;
     // Lines: the distinct tops of the cell's text fragments (element boxes do not count).
     const tops = new Set();
