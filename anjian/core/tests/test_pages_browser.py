@@ -210,7 +210,9 @@ def check_page(
         if (extra := overflow(page)) > 0:
             problems.append(f"overflows by {extra} px at {width} px")
         problems += [f"{fault} at {width} px" for fault in page.evaluate(LAYOUT_JS)]
-        page.screenshot(path=shots / f"{name}-{language}-{width}-{slug(path)}.png", full_page=True)
+        # A generous timeout: a loaded CI machine takes long for a full-page capture.
+        shot = shots / f"{name}-{language}-{width}-{slug(path)}.png"
+        page.screenshot(path=shot, full_page=True, timeout=90_000)
     problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations || []")]
     problems += watch.take()
     return problems
