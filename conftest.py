@@ -71,6 +71,9 @@ def browser_page(live_server: Any) -> Iterator[Any]:
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--no-first-run",
+                # Back and Forward then load from the HTTP cache, as a browser that evicted the
+                # page from its back-forward cache does: where a cached htmx fragment shows.
+                "--disable-features=BackForwardCache",
             ],
         )
         page = browser.new_page(locale="zh-CN")

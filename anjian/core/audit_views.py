@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from anjian.core import audit
 from anjian.core.models import AuditLog
+from anjian.core.navigation import page_of
 from anjian.core.scoping import get_visible_or_404
 from anjian.core.sheets import write_table
 
@@ -61,6 +62,7 @@ def filtered(request: HttpRequest) -> tuple[QuerySet[AuditLog], dict[str, str]]:
 
 @login_required
 @require_GET
+@page_of("core:audit_list")
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit log, newest first (the auditor's; nobody else's records are visible)."""
     records, params = filtered(request)
@@ -72,6 +74,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_of("core:audit_list")
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One record with its before and after values and its chain hashes."""
     entry = get_visible_or_404(AuditLog.objects, request.user, pk=pk)
@@ -80,6 +83,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@page_of("core:audit_list")
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered records as an Excel workbook; the export is recorded in the log."""
     records, params = filtered(request)

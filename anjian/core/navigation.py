@@ -1,14 +1,19 @@
 """The navigation, built from what the signed-in user may do.
 
 This is the one place that decides which menu entries a user sees: each entry names the roles
-it is for (``None``: every signed-in user). Modules add their entries to ``MENU``.
+it is for (``None``: every signed-in user). Modules add their entries to ``MENU``. The same
+entries decide who may open the pages behind them (:func:`page_of`): a role that is not shown
+an entry gets 404 there, so menu and access never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +80,37 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
         active = current_path == url if url == "/" else current_path.startswith(url)
         entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
     return entries
+
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponse])
+
+
+def entry_roles(url_name: str) -> frozenset[str] | None:
+    """The roles of the navigation entry ``url_name`` (``None``: every signed-in user)."""
+    for item in MENU:
+        if item.url_name == url_name:
+            return item.roles
+    raise LookupError(f"no navigation entry {url_name!r}")
+
+
+def may_open(user: Any, url_name: str) -> bool:
+    """True when the user is shown the navigation entry ``url_name``."""
+    roles = entry_roles(url_name)
+    return roles is None or bool(roles & grants_for(user).roles)
+
+
+def page_of(url_name: str) -> Callable[[_View], _View]:
+    """Declare a view a page of the navigation entry ``url_name``: whoever is not shown that
+    entry gets 404, as for an object out of scope (the page's existence tells nothing). Put it
+    under ``login_required``, which sends the anonymous to the sign-in page first."""
+
+    def decorate(view: _View) -> _View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not may_open(request.user, url_name):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate

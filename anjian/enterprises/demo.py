@@ -10,6 +10,8 @@ and 1) are in the demo towns ``town_a`` and ``town_b``.
 from __future__ import annotations
 
 import random
+import re
+import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +21,7 @@ from anjian.enterprises.categories import CategoryIndex
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.credit_code import check_character
 from anjian.enterprises.geo import city_shape
-from anjian.enterprises.models import Enterprise, name_initials
+from anjian.enterprises.models import Enterprise, Licence, name_initials
 from anjian.enterprises.services import DepartmentIndex
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Grid, Industry, Town
@@ -30,6 +32,15 @@ _TRADE_CHARS = (
     + "伟诚信和福通旺佳利汇振弘远晨阳光明海天正元宝峰"
 )
 _SUFFIXES = ("有限公司", "有限公司", "有限责任公司", "股份有限公司", "厂")
+# Licence kinds of the demo by industry division (other divisions: the work-safety licence).
+_LICENCE_KINDS = {
+    "25": "危险化学品安全生产许可证",
+    "26": "危险化学品安全生产许可证",
+    "51": "危险化学品经营许可证",
+    "52": "危险化学品经营许可证",
+    "47": "建筑施工企业安全生产许可证",
+    "54": "道路运输经营许可证",
+}
 _SURNAMES = "王李张刘陈杨黄赵孙周吴徐马胡朱郭何高林罗郑梁宋谢唐韩曹许邓冯"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰"
 _INSURERS = ("中国人民财产保险", "中国平安财产保险", "中华联合财产保险", "太平洋财产保险")
@@ -69,10 +80,38 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
 
 
+_WORD_BREAKS = re.compile(r"[、，,（(]|和|及|与")
+_GENERIC_ENDINGS = ("制造", "服务", "业", "活动")
+
+
 def _industry_word(name: str) -> str:
-    for cut in ("制造", "服务", "业", "活动"):
-        name = name.removesuffix(cut)
-    return name[:8]
+    """The trade word a company name takes from its industry: the name's first part (before
+    "、", "和", "及", …) without a qualifier or a generic ending. Never cut at a fixed length, which
+    stopped names mid-word (服务平有限公司)."""
+    word = _WORD_BREAKS.split(name.removeprefix("其他"), maxsplit=1)[0]
+    for ending in _GENERIC_ENDINGS:
+        word = word.removesuffix(ending)
+    return word or name
+
+
+def _demo_licence(enterprise: Enterprise, industry: Industry, today: date) -> Licence | None:
+    """A licence for one enterprise in three, its kind following the industry, its validity
+    spread over the years around ``today`` (some expired, some about to expire). Drawn from the
+    credit code, not the generator, so that the enterprises' own fields stay as they were."""
+    draw = zlib.crc32(enterprise.credit_code.encode())
+    if draw % 3:
+        return None
+    kind = _LICENCE_KINDS.get(industry.code[:2], "安全生产许可证")
+    issued = today - timedelta(days=draw % 1200)
+    return Licence(
+        enterprise=enterprise,
+        kind=kind,
+        # The credit code's organisation part keeps the numbers unique, as the register needs.
+        number=f"（鲁）WH安许证字〔{issued.year}〕{enterprise.credit_code[-10:]}",
+        issuer="枣庄市应急管理局",
+        issued_on=issued,
+        expires_on=issued + timedelta(days=3 * 365),
+    )
 
 
 def _spec(rng: random.Random, number: int, world: dict[str, Any] | None) -> dict[str, Any]:
@@ -158,6 +197,7 @@ def build(context: DemoContext) -> str:
     grids: dict[int, list[int]] = {}
     for pk, town_id in Grid.objects.order_by("code").values_list("pk", "town_id"):
         grids.setdefault(town_id, []).append(pk)
+    today = date(2026, 1, 1)
     world = {
         "towns": list(Town.objects.order_by("code")),
         "industries": classes,
@@ -165,7 +205,7 @@ def build(context: DemoContext) -> str:
         "sections": list(sections.values()),
         "grids": grids,
         "shape": shape,
-        "today": date(2026, 1, 1),
+        "today": today,
     }
     category_index = CategoryIndex()
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
@@ -209,6 +249,11 @@ def build(context: DemoContext) -> str:
                 departments.append(
                     department_through(enterprise_id=enterprise.pk, department_id=department_id)
                 )
+        Licence.objects.bulk_create(
+            licence
+            for enterprise, spec in zip(objects, batch, strict=True)
+            if (licence := _demo_licence(enterprise, spec["industry"], today))
+        )
         category_through.objects.bulk_create(categories, batch_size=5000)
         department_through.objects.bulk_create(departments, batch_size=5000)
     return f"{len(specs)} enterprises created ({count} requested)"

@@ -78,8 +78,12 @@ class EnterpriseFilter:
             queryset = queryset.search(self.q)
         return queryset
 
+    def params(self) -> dict[str, str]:
+        """The filters that are set, by name (hidden inputs of a form on the current list)."""
+        return {k: v for k, v in asdict(self).items() if v}
+
     def query_string(self) -> str:
-        return urlencode({k: v for k, v in asdict(self).items() if v})
+        return urlencode(self.params())
 
     @property
     def active(self) -> bool:

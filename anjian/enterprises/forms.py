@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.widgets import DateInput, SearchPicker
 from anjian.enterprises import credit_code
 from anjian.enterprises.geo import city_shape
 from anjian.enterprises.importer import LANDLINE, MOBILE
@@ -46,9 +47,11 @@ class EnterpriseForm(_ModelForm):
             "standardisation_expires", "insurance_insurer", "insurance_expires",
         ]  # fmt: skip
         widgets = {
-            "standardisation_expires": forms.DateInput(attrs={"type": "date"}),
-            "insurance_expires": forms.DateInput(attrs={"type": "date"}),
+            "standardisation_expires": DateInput(),
+            "insurance_expires": DateInput(),
             "categories": forms.SelectMultiple(attrs={"size": 6}),
+            # 1,400 classes: a select of them all made the page 100 KB and slow to open.
+            "industry": SearchPicker("orgs:industry_search"),
         }
 
     reason = forms.CharField(
@@ -145,8 +148,8 @@ class LicenceForm(_LicenceModelForm):
         fields = ["kind", "number", "issuer", "issued_on", "expires_on"]
         labels = {"issued_on": _("有效期自（发证日期）"), "expires_on": _("有效期至")}
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}),
-            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "issued_on": DateInput(),
+            "expires_on": DateInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -21,6 +21,7 @@ from anjian.accounts.choices import Role
 from anjian.core.htmx import template_for
 from anjian.core.jobs import enqueue
 from anjian.core.models import Job
+from anjian.core.navigation import page_of
 from anjian.core.scoping import get_visible_or_404
 from anjian.core.sheets import WorkbookError, read_upload
 from anjian.core.sheets import flow as sheets_flow
@@ -78,6 +79,7 @@ def _filtered(request: HttpRequest) -> tuple[EnterpriseFilter, Any]:
 
 
 @login_required
+@page_of("enterprises:list")
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     """The registry with filters and search; htmx swaps only the table."""
     filters, enterprises = _filtered(request)
@@ -299,6 +301,7 @@ def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@page_of("enterprises:map")
 def enterprise_map(request: HttpRequest) -> HttpResponse:
     """Map of the enterprises the user sees (offline: boundary polygon and markers, no tiles)."""
     filters = EnterpriseFilter.from_params(request.GET)
@@ -310,6 +313,7 @@ def enterprise_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_of("enterprises:map")
 def map_data(request: HttpRequest) -> JsonResponse:
     """Scoped, filtered points of the map."""
     _filters, enterprises = _filtered(request)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("towns/", views.town_list, name="town_list"),
     path("departments/", views.department_list, name="department_list"),
     path("grids/", views.grid_list, name="grid_list"),
+    path("industries/search/", views.industry_search, name="industry_search"),
     path("grids/<str:code>/", views.grid_detail, name="grid_detail"),
 ]

@@ -38,3 +38,16 @@ def test_demo_enterprises_are_valid_and_idempotent():
         .values_list("town__code", flat=True)
         .order_by("town__code")
     ) == list(Town.objects.order_by("code").values_list("code", flat=True)[:2])
+
+
+def test_demo_names_take_whole_words_from_the_industry():
+    """A trade word ends where a word of the industry's name ends (not 服务平有限公司)."""
+    from anjian.orgs.choices import IndustryLevel
+    from anjian.orgs.models import Industry
+
+    boundary = ("", "、", "，", ",", "（", "(", "和", "及", "与", "制造", "服务", "业", "活动")
+    for name in Industry.objects.filter(level=IndustryLevel.CLASS).values_list("name", flat=True):
+        word = demo._industry_word(name)
+        rest = name.removeprefix("其他").removeprefix(word) if word in name else None
+        assert rest is not None, (name, word)
+        assert any(rest.startswith(b) for b in boundary if b) or rest == "", (name, word)
