@@ -120,18 +120,18 @@ class StateField(models.CharField):  # type: ignore[type-arg]
                 original(instance, *args, **kwargs)
 
         cls.refresh_from_db = refresh_from_db  # type: ignore[method-assign]
+        models.signals.pre_save.connect(self._guard_new, sender=cls, weak=False)
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = super().pre_save(model_instance, add)
-        if (
-            model_instance._state.adding
-            and value != self.get_default()
-            and id(model_instance) not in _unlocked.get()
-        ):
+    def _guard_new(self, sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+        # A pre_save receiver rather than Field.pre_save: it runs before the save opens its
+        # atomic block, so the refusal leaves the caller's transaction usable.
+        if kwargs.get("raw") or not instance._state.adding:
+            return
+        value = getattr(instance, self.attname)
+        if value != self.get_default() and id(instance) not in _unlocked.get():
             raise ProtectedStateError(
-                f"a new {type(model_instance).__name__} starts in {self.get_default()!r}"
+                f"a new {sender.__name__} starts in {str(self.get_default())!r}, not {value!r}"
             )
-        return value
 
 
 class WorkflowQuerySet(ScopedQuerySet[Any]):
