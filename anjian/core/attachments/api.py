@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from anjian.core.api import ApiError, ErrorOut
@@ -67,7 +67,7 @@ def attachments_of(request: HttpRequest, owner: str, object_id: int) -> list[Att
 )
 def upload(
     request: HttpRequest, owner: str, object_id: int, file: UploadedFile | None = File(None)
-) -> tuple[int, AttachmentOut]:
+) -> Status[AttachmentOut]:
     """Attach a file (multipart field ``file``) to an object the caller may change."""
     obj = owner_or_404(owner, object_id, request.user, write=True)
     if file is None:
@@ -76,7 +76,7 @@ def upload(
         attachment = store(obj, file, actor=request.user)
     except BadFile as error:
         raise ApiError(422, "bad_file", str(error.message)) from error
-    return 201, attachment_out(attachment)
+    return Status(201, attachment_out(attachment))
 
 
 @router.get(

@@ -200,3 +200,17 @@ def test_two_users_acting_at_once_one_wins_the_other_is_refused(cast, ticket):
     assert sorted(outcomes) == ["won", "wrong_state"]
     assert Transition.objects.filter(action__in=["verify", "send_back"]).count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_the_committed_workflow_pages_match_their_declarations(tmp_path):
+    from pathlib import Path
+
+    from anjian.core.workflow.diagram import document, write_documents
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "workflows"
+    assert write_documents(docs, check=True) == []
+    # The generator itself, on the tests' own workflow (which the site's pages leave out).
+    assert "```mermaid\nstateDiagram-v2" in document(Ticket.workflow)
+    assert "| `assign` | 下达整改 | reported | rectifying | The ticket's town" in document(
+        Ticket.workflow
+    )

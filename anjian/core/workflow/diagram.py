@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils import translation
+
 from anjian.core.workflow.declaration import Workflow, registered_workflows
 
 __all__ = ["document", "mermaid", "write_documents"]
 
 
 def mermaid(workflow: Workflow) -> str:
-    """A Mermaid ``stateDiagram-v2``: every state with its label, every action as an arrow."""
+    """A Mermaid ``stateDiagram-v2``: every state with its label, every action as an arrow.
+
+    Labels are the Chinese source strings whatever language is active, so the page is the same
+    on every run.
+    """
     lines = ["stateDiagram-v2"]
-    for value, label in workflow.states.choices:
+    with translation.override(None):
+        labels = [(value, str(label)) for value, label in workflow.states.choices]
+    for value, label in labels:
         lines.append(f"    {value}: {value} {label}")
     initial = workflow.model._meta.get_field(workflow.field).get_default()
     lines.append(f"    [*] --> {initial}")
@@ -24,6 +32,11 @@ def mermaid(workflow: Workflow) -> str:
 
 def document(workflow: Workflow) -> str:
     """The Markdown page of one workflow: the diagram and the table of actions."""
+    with translation.override(None):
+        return _document(workflow)
+
+
+def _document(workflow: Workflow) -> str:
     title = str(workflow.title or workflow.model._meta.verbose_name)
     rows = [
         f"| `{a.name}` | {a.label} | {', '.join(a.source)} | {a.target} | "
