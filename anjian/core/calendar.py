@@ -71,7 +71,7 @@ class WorkingCalendar:
 
     @classmethod
     def from_database(cls, first: date, last: date) -> WorkingCalendar:
-        """The amendments between ``first`` and ``last`` (with a margin), and which years have any."""
+        """The amendments from ``first`` to ``last`` (with a margin) and the years having any."""
         from anjian.core.lifecycle_models import CalendarAmendment
 
         rows = CalendarAmendment.objects.filter(
@@ -111,7 +111,7 @@ class WorkingCalendar:
         return day
 
     def roll_forward(self, d: date) -> date:
-        """``d`` if it is a working day, else the first working day after it (民法典 第二百零三条)."""
+        """``d`` if a working day, else the first working day after it (民法典 第二百零三条)."""
         while not self.is_working_day(d):
             d += timedelta(days=1)
         return d

@@ -24,7 +24,7 @@ from anjian.core.lifecycle_models import CalendarAmendment
 from anjian.core.scoping import get_editable_or_404, grants_of
 
 
-class AmendmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class AmendmentForm(forms.ModelForm):
     class Meta:
         model = CalendarAmendment
         fields = ["day", "is_working_day", "notice", "note"]

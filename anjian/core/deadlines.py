@@ -115,7 +115,7 @@ def _content_type(obj_or_model: Any) -> ContentType:
 
 def current_deadline(obj: models.Model, kind: str) -> Deadline | None:
     """The open deadline ``kind`` of ``obj``, if any."""
-    return Deadline.objects.of(obj).open().filter(kind=kind).first()  # type: ignore[attr-defined, no-any-return]
+    return Deadline.objects.of(obj).open().filter(kind=kind).first()
 
 
 @transaction.atomic
@@ -125,7 +125,10 @@ def set_deadline(obj: models.Model, kind: str, due_at: datetime, *, actor: Any) 
     if current_deadline(obj, kind) is not None:
         raise ValueError(f"{kind} already set: extend it instead")
     deadline = Deadline.objects.create(
-        content_type=_content_type(obj), object_id=obj.pk, kind=kind, due_at=due_at,
+        content_type=_content_type(obj),
+        object_id=obj.pk,
+        kind=kind,
+        due_at=due_at,
         created_by=actor,
     )
     audit.record("deadline_set", actor=actor, obj=obj, after={"kind": kind, "due_at": due_at})
@@ -139,7 +142,7 @@ def extend_deadline(obj: models.Model, kind: str, due_at: datetime, *, actor: An
     Called from the effect of a workflow action (an approved extension request), so the request,
     its approval and the new due time are one transition record.
     """
-    old = Deadline.objects.of(obj).open().select_for_update().filter(kind=kind).first()  # type: ignore[attr-defined]
+    old = Deadline.objects.of(obj).open().select_for_update().filter(kind=kind).first()
     if old is None:
         raise ValueError(f"no open {kind} to extend")
     if due_at <= old.due_at:
@@ -148,12 +151,19 @@ def extend_deadline(obj: models.Model, kind: str, due_at: datetime, *, actor: An
         closed_at=timezone.now(), closed_reason=Deadline.Closed.EXTENDED
     )
     deadline = Deadline.objects.create(
-        content_type_id=old.content_type_id, object_id=old.object_id, kind=kind, due_at=due_at,
-        replaces=old, created_by=actor,
+        content_type_id=old.content_type_id,
+        object_id=old.object_id,
+        kind=kind,
+        due_at=due_at,
+        replaces=old,
+        created_by=actor,
     )
     audit.record(
-        "deadline_extended", actor=actor, obj=obj,
-        before={"kind": kind, "due_at": old.due_at}, after={"kind": kind, "due_at": due_at},
+        "deadline_extended",
+        actor=actor,
+        obj=obj,
+        before={"kind": kind, "due_at": old.due_at},
+        after={"kind": kind, "due_at": due_at},
     )
     return deadline
 
@@ -164,11 +174,15 @@ def close_deadline(
 ) -> bool:
     """End the open deadline ``kind`` (met or cancelled): no more reminders or escalations."""
     closed = (
-        Deadline.objects.of(obj).open().filter(kind=kind)  # type: ignore[attr-defined]
+        Deadline.objects.of(obj)
+        .open()
+        .filter(kind=kind)
         .update(closed_at=timezone.now(), closed_reason=reason)
     )
     if closed:
-        audit.record("deadline_closed", actor=actor, obj=obj, after={"kind": kind, "reason": reason})
+        audit.record(
+            "deadline_closed", actor=actor, obj=obj, after={"kind": kind, "reason": reason}
+        )
     return bool(closed)
 
 
@@ -179,8 +193,12 @@ def _claim_and_send(deadline: Deadline, obj: Any, step: Step, now: datetime) -> 
             recipients = list(step.recipients(obj))
             link = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
             for user in recipients:
-                notify(user, f"{step.title}：{obj}", body=f"{deadline.due_at:%Y-%m-%d %H:%M}",
-                       link=link)
+                notify(
+                    user,
+                    f"{step.title}：{obj}",
+                    body=f"{deadline.due_at:%Y-%m-%d %H:%M}",
+                    link=link,
+                )
             DeadlineNotice.objects.filter(pk=notice.pk).update(recipients=len(recipients))
     except IntegrityError:
         return False  # another worker (or an earlier run) claimed it
@@ -195,13 +213,17 @@ def run_due(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     sent = 0
-    for (label, kind), (model, policy) in sorted(_policies.items(), key=lambda item: item[0]):
+    for (_label, kind), (model, policy) in sorted(_policies.items(), key=lambda item: item[0]):
         content_type = ContentType.objects.get_for_model(model)
         for step in policy.steps:
             offset = offset_of(model, kind, step)
-            due = Deadline.objects.open().filter(
-                content_type=content_type, kind=kind, due_at__lte=now - offset
-            ).exclude(Exists(DeadlineNotice.objects.filter(deadline=OuterRef("pk"), step=step.name)))
+            due = (
+                Deadline.objects.open()
+                .filter(content_type=content_type, kind=kind, due_at__lte=now - offset)
+                .exclude(
+                    Exists(DeadlineNotice.objects.filter(deadline=OuterRef("pk"), step=step.name))
+                )
+            )
             if offset < timedelta(0):
                 due = due.filter(due_at__gt=now)
             deadlines = list(due)
@@ -227,7 +249,7 @@ def counts(
 ) -> dict[str, int]:
     """Open deadlines the user may see: ``{"overdue": n, "due_soon": m}`` in one query."""
     now = now or timezone.now()
-    rows = Deadline.objects.visible_to(user).open()  # type: ignore[attr-defined]
+    rows = Deadline.objects.visible_to(user).open()
     if model is not None:
         rows = rows.filter(content_type=_content_type(model))
     if kind:

@@ -7,7 +7,7 @@ and :mod:`anjian.core.calendar`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class OwnedQuerySet(ScopedQuerySet[Any]):
     """Visible where the owning object is visible (:func:`anjian.core.owners.owned_scope_q`)."""
 
-    def of(self, obj: models.Model) -> OwnedQuerySet:
+    def of(self, obj: models.Model) -> Self:
         """The rows that belong to ``obj``."""
         content_type = ContentType.objects.get_for_model(type(obj))
         return self.filter(content_type=content_type, object_id=obj.pk)
@@ -124,9 +124,7 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(_("宽度"), null=True, blank=True)
     height = models.PositiveIntegerField(_("高度"), null=True, blank=True)
     taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
     )

@@ -45,7 +45,9 @@ def owned_scope_q(grants: Any, *, write: bool) -> Q:
         if inner == NOTHING:
             continue
         content_type = ContentType.objects.get_for_model(model)
-        rows = model._default_manager.all() if inner == Q() else model._default_manager.filter(inner)
+        rows = (
+            model._default_manager.all() if inner == Q() else model._default_manager.filter(inner)
+        )
         parts.append(Q(content_type_id=content_type.pk, object_id__in=rows.values("pk")))
     if not parts:
         return NOTHING

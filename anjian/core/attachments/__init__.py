@@ -72,9 +72,7 @@ def store(
         sha256=hashlib.sha256(content).hexdigest(),
         width=sniffed.width,
         height=sniffed.height,
-        taken_at=(
-            timezone.make_aware(sniffed.taken_at) if sniffed.taken_at is not None else None
-        ),
+        taken_at=(timezone.make_aware(sniffed.taken_at) if sniffed.taken_at is not None else None),
         latitude=sniffed.latitude,
         longitude=sniffed.longitude,
         uploaded_by=actor,
@@ -84,8 +82,12 @@ def store(
         "attach",
         actor=actor,
         obj=obj,
-        after={"attachment": attachment.pk, "name": attachment.original_name,
-               "sha256": attachment.sha256, "type": attachment.mime_type},
+        after={
+            "attachment": attachment.pk,
+            "name": attachment.original_name,
+            "sha256": attachment.sha256,
+            "type": attachment.mime_type,
+        },
     )
     transaction.on_commit(partial(_save_and_queue, name, content, attachment.pk))
     return attachment
@@ -107,10 +109,18 @@ def build_derivatives(attachment_id: int) -> bool:
     with default_storage.open(attachment.file.name, "rb") as handle:
         content = handle.read()
     clean, _mime = strip_metadata(content)
-    clean_name = default_storage.save(_stored_name(".jpg" if attachment.mime_type == "image/heic"
-                                                   else PurePath(attachment.file.name).suffix,
-                                                   "-clean"), ContentFile(clean))
-    thumb_name = default_storage.save(_stored_name(".jpg", "-thumb"), ContentFile(thumbnail(content)))
+    clean_name = default_storage.save(
+        _stored_name(
+            ".jpg"
+            if attachment.mime_type == "image/heic"
+            else PurePath(attachment.file.name).suffix,
+            "-clean",
+        ),
+        ContentFile(clean),
+    )
+    thumb_name = default_storage.save(
+        _stored_name(".jpg", "-thumb"), ContentFile(thumbnail(content))
+    )
     Attachment.objects.filter(pk=attachment_id).update(clean_file=clean_name, thumbnail=thumb_name)
     return True
 

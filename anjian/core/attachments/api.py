@@ -66,7 +66,10 @@ def attachments_of(request: HttpRequest, owner: str, object_id: int) -> list[Att
     operation_id="attachment_upload",
 )
 def upload(
-    request: HttpRequest, owner: str, object_id: int, file: UploadedFile | None = File(None)
+    request: HttpRequest,
+    owner: str,
+    object_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008  (ninja's way to declare a file)
 ) -> Status[AttachmentOut]:
     """Attach a file (multipart field ``file``) to an object the caller may change."""
     obj = owner_or_404(owner, object_id, request.user, write=True)

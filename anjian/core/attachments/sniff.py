@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -28,14 +29,24 @@ except ImportError:  # pragma: no cover - the lock file installs it
 
 __all__ = ["BadFile", "Sniffed", "sniff", "strip_metadata", "thumbnail"]
 
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
+IMAGE_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "HEIF": "image/heic",
+}
 OOXML = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
     "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
 }
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic",
-              "application/pdf": ".pdf"}
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "application/pdf": ".pdf",
+}
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME_ORIGINAL, _DATETIME = 36867, 306
 
@@ -76,10 +87,11 @@ def _photo_metadata(image: Image.Image, sniffed: Sniffed) -> None:
     details = exif.get_ifd(_EXIF_IFD)
     stamp = details.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
     if stamp:
-        try:
-            sniffed.taken_at = datetime.strptime(str(stamp).strip("\x00"), "%Y:%m:%d %H:%M:%S")
-        except ValueError:
-            pass
+        # EXIF times carry no zone: the camera's local time, made aware in the site's zone later.
+        with suppress(ValueError):
+            sniffed.taken_at = datetime.strptime(  # noqa: DTZ007
+                str(stamp).strip("\x00"), "%Y:%m:%d %H:%M:%S"
+            )
     gps = exif.get_ifd(_GPS_IFD)
     if 2 in gps and 4 in gps:
         sniffed.latitude = _gps_degrees(gps[2], str(gps.get(1, "N")))
@@ -95,9 +107,12 @@ def _image(content: bytes) -> Sniffed:
             if image_format not in IMAGE_FORMATS:
                 raise BadFile(_("不支持的图片格式"))
             if width * height > limit:
-                raise BadFile(_("图片像素过多（%(pixels)s），无法处理") % {"pixels": width * height})
-            sniffed = Sniffed(IMAGE_FORMATS[image_format], EXTENSIONS[IMAGE_FORMATS[image_format]],
-                              width, height)
+                raise BadFile(
+                    _("图片像素过多（%(pixels)s），无法处理") % {"pixels": width * height}
+                )
+            sniffed = Sniffed(
+                IMAGE_FORMATS[image_format], EXTENSIONS[IMAGE_FORMATS[image_format]], width, height
+            )
             _photo_metadata(probe, sniffed)
             probe.load()  # decodes every pixel: a truncated file fails here
     except BadFile:
@@ -149,7 +164,15 @@ def sniff(stream: IO[bytes], size: int) -> tuple[Sniffed, bytes]:
         return _pdf(content), content
     if head.startswith(b"PK\x03\x04"):
         return _office(content), content
-    is_heif = content[4:8] == b"ftyp" and content[8:12] in {b"heic", b"heix", b"mif1", b"heim", b"heis", b"hevc", b"msf1"}
+    is_heif = content[4:8] == b"ftyp" and content[8:12] in {
+        b"heic",
+        b"heix",
+        b"mif1",
+        b"heim",
+        b"heis",
+        b"hevc",
+        b"msf1",
+    }
     if (
         head.startswith(b"\xff\xd8\xff")
         or head.startswith(b"\x89PNG\r\n\x1a\n")

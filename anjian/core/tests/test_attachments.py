@@ -12,7 +12,6 @@ from PIL import Image
 
 from anjian.core.attachments import BadFile, build_derivatives, safe_original_name, store
 from anjian.core.lifecycle_models import Attachment
-from anjian.core.tests.lifecycle_app.tests.conftest import cast, ticket  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,9 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_keeps_its_capture_time_and_location(cast, ticket, django_capture_on_commit_callbacks):
+def test_a_photo_keeps_its_capture_time_and_location(
+    cast, ticket, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         attachment = store(ticket, jpeg(), actor=cast["enterprise"])
     assert attachment.mime_type == "image/jpeg"
@@ -116,7 +117,9 @@ def test_download_keeps_the_chinese_name_and_strips_exif_for_others(
     assert not served.getexif()
     uploader = Client()
     uploader.force_login(cast["enterprise"])
-    original = Image.open(io.BytesIO(b"".join(uploader.get(f"/attachments/{attachment.pk}/").streaming_content)))
+    original = Image.open(
+        io.BytesIO(b"".join(uploader.get(f"/attachments/{attachment.pk}/").streaming_content))
+    )
     assert original.getexif().get_ifd(0x8825)
     stranger = Client()
     stranger.force_login(cast["other_town"])
@@ -141,19 +144,29 @@ def test_thumbnails_and_clean_copies_are_built_in_the_background(
 def test_upload_from_a_form_and_from_the_api(cast, ticket):
     client = Client()
     client.force_login(cast["enterprise"])
-    answer = client.post(f"/attachments/lifecycle_app.ticket/{ticket.pk}/upload/",
-                         {"file": jpeg(), "next": "/inbox/"})
+    answer = client.post(
+        f"/attachments/lifecycle_app.ticket/{ticket.pk}/upload/",
+        {"file": jpeg(), "next": "/inbox/"},
+    )
     assert answer.status_code == 302
-    api = client.post(f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}",
-                      {"file": SimpleUploadedFile("说明.docx", _docx())})
+    api = client.post(
+        f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}",
+        {"file": SimpleUploadedFile("说明.docx", _docx())},
+    )
     assert api.status_code == 201, api.content
     assert api.json()["name"] == "说明.docx"
-    bad = client.post(f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}",
-                      {"file": SimpleUploadedFile("病毒.jpg", b"MZ" + b"\x00" * 50)})
+    bad = client.post(
+        f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}",
+        {"file": SimpleUploadedFile("病毒.jpg", b"MZ" + b"\x00" * 50)},
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "bad_file"
     listed = client.get(f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}").json()
     assert len(listed) == 2
     other = Client()
     other.force_login(cast["other_town"])
-    assert other.post(f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}",
-                      {"file": jpeg()}).status_code == 404
+    assert (
+        other.post(
+            f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}", {"file": jpeg()}
+        ).status_code
+        == 404
+    )

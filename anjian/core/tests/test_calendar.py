@@ -30,8 +30,13 @@ REST_2025 = [
     *_span(date(2025, 5, 31), date(2025, 6, 2)),
     *_span(date(2025, 10, 1), date(2025, 10, 8)),
 ]
-MADE_WORKING_2025 = [date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27), date(2025, 9, 28),
-                     date(2025, 10, 11)]
+MADE_WORKING_2025 = [
+    date(2025, 1, 26),
+    date(2025, 2, 8),
+    date(2025, 4, 27),
+    date(2025, 9, 28),
+    date(2025, 10, 11),
+]
 REST_2026 = [
     *_span(date(2026, 1, 1), date(2026, 1, 3)),
     *_span(date(2026, 2, 15), date(2026, 2, 23)),
@@ -41,8 +46,14 @@ REST_2026 = [
     *_span(date(2026, 9, 25), date(2026, 9, 27)),
     *_span(date(2026, 10, 1), date(2026, 10, 7)),
 ]
-MADE_WORKING_2026 = [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
-                     date(2026, 9, 20), date(2026, 10, 10)]
+MADE_WORKING_2026 = [
+    date(2026, 1, 4),
+    date(2026, 2, 14),
+    date(2026, 2, 28),
+    date(2026, 5, 9),
+    date(2026, 9, 20),
+    date(2026, 10, 10),
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +113,9 @@ def test_a_year_nobody_covers_falls_back_to_monday_to_friday_and_is_reported(cap
 
 
 def test_entering_a_years_notice_covers_it():
-    CalendarAmendment.objects.create(day=date(2099, 1, 1), is_working_day=False, notice="国办发明电")
+    CalendarAmendment.objects.create(
+        day=date(2099, 1, 1), is_working_day=False, notice="国办发明电"
+    )
     assert uncovered_years(date(2099, 6, 1)) == []
     assert not is_working_day(date(2099, 1, 1))
 

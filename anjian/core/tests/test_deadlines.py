@@ -13,7 +13,6 @@ from anjian.core.lifecycle_models import Deadline, DeadlineNotice
 from anjian.core.models import Notification
 from anjian.core.tasks import send_deadline_notices
 from anjian.core.tests.lifecycle_app.models import Ticket
-from anjian.core.tests.lifecycle_app.tests.conftest import cast, ticket  # noqa: F401
 from anjian.core.workflow import TransitionRefused, apply_transition
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,9 @@ DUE = datetime(2026, 12, 10, 17, 0, tzinfo=SHANGHAI)
 
 
 def _titles(user) -> list[str]:
-    return list(Notification.objects.filter(recipient=user).order_by("pk").values_list("title", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user).order_by("pk").values_list("title", flat=True)
+    )
 
 
 @pytest.fixture
@@ -65,8 +66,13 @@ def test_a_met_deadline_sends_nothing_more(cast, assigned):
 
 def test_an_extension_goes_through_the_workflow_and_never_edits_the_deadline(cast, assigned):
     later = DUE + timedelta(days=7)
-    apply_transition(assigned, "request_extension", actor=cast["enterprise"],
-                     comment="设备到货延迟", data={"due_at": later.isoformat()})
+    apply_transition(
+        assigned,
+        "request_extension",
+        actor=cast["enterprise"],
+        comment="设备到货延迟",
+        data={"due_at": later.isoformat()},
+    )
     apply_transition(assigned, "approve_extension", actor=cast["town"])
     old, new = Deadline.objects.order_by("pk")
     assert old.due_at == DUE and old.closed_reason == "extended"
@@ -78,8 +84,13 @@ def test_an_extension_goes_through_the_workflow_and_never_edits_the_deadline(cas
 
 
 def test_an_extension_must_be_later(cast, assigned):
-    apply_transition(assigned, "request_extension", actor=cast["enterprise"], comment="提前",
-                     data={"due_at": (DUE - timedelta(days=1)).isoformat()})
+    apply_transition(
+        assigned,
+        "request_extension",
+        actor=cast["enterprise"],
+        comment="提前",
+        data={"due_at": (DUE - timedelta(days=1)).isoformat()},
+    )
     with pytest.raises(TransitionRefused):
         apply_transition(assigned, "approve_extension", actor=cast["town"])
     assert Deadline.objects.open().get().due_at == DUE

@@ -9,8 +9,8 @@ from django.test import Client
 from anjian.core.audit import verify
 from anjian.core.lifecycle_models import Attachment, Transition
 from anjian.core.models import AuditLog
+from anjian.core.tests.conftest import CODE_A, due_in
 from anjian.core.tests.lifecycle_app.models import Ticket, TicketState
-from anjian.core.tests.lifecycle_app.tests.conftest import CODE_A, cast, due_in, ticket  # noqa: F401
 from anjian.core.tests.test_attachments import jpeg
 from anjian.core.workflow import (
     ProtectedStateError,
@@ -32,7 +32,11 @@ def test_a_transition_changes_state_and_writes_its_record_and_audit(cast, ticket
     ticket.refresh_from_db()
     assert ticket.state == TicketState.RECTIFYING
     assert (record.source, record.target, record.action, record.actor) == (
-        "reported", "rectifying", "assign", cast["town"])
+        "reported",
+        "rectifying",
+        "assign",
+        cast["town"],
+    )
     audit = AuditLog.objects.filter(action="transition").get()
     assert audit.before == {"state": "reported"} and audit.after["state"] == "rectifying"
     assert verify().ok
@@ -65,10 +69,13 @@ def test_requirements_comment_fields_and_attachment(cast, ticket):
         apply_transition(ticket, "submit", actor=cast["enterprise"])
     assert refused.value.code == "attachment_required"
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(ticket, "request_extension", actor=cast["enterprise"],
-                         data={"due_at": due_in(9)})
+        apply_transition(
+            ticket, "request_extension", actor=cast["enterprise"], data={"due_at": due_in(9)}
+        )
     assert refused.value.code == "comment_required"
-    record = apply_transition(ticket, "submit", actor=cast["enterprise"], attachments=[jpeg("整改后.jpg")])
+    record = apply_transition(
+        ticket, "submit", actor=cast["enterprise"], attachments=[jpeg("整改后.jpg")]
+    )
     assert list(record.attachments.values_list("original_name", flat=True)) == ["整改后.jpg"]
 
 
@@ -86,8 +93,9 @@ def test_the_state_cannot_be_written_directly(ticket):
     with pytest.raises(ProtectedStateError):
         Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.CLOSED)
     with pytest.raises(ProtectedStateError):
-        Ticket.objects.create(title="x", town=ticket.town, enterprise_code=CODE_A,
-                              state=TicketState.CLOSED)
+        Ticket.objects.create(
+            title="x", town=ticket.town, enterprise_code=CODE_A, state=TicketState.CLOSED
+        )
     ticket.refresh_from_db()
     assert ticket.state == TicketState.REPORTED
 
@@ -95,8 +103,10 @@ def test_the_state_cannot_be_written_directly(ticket):
 def test_allowed_actions_for_a_page_of_rows_is_one_query(cast, django_assert_num_queries):
     from anjian.accounts.access import grants_for
 
-    rows = [Ticket.objects.create(title=f"t{i}", town=cast["town_a"], enterprise_code=CODE_A)
-            for i in range(20)]
+    rows = [
+        Ticket.objects.create(title=f"t{i}", town=cast["town_a"], enterprise_code=CODE_A)
+        for i in range(20)
+    ]
     grants_for(cast["town"])  # the grants are computed once per user object
     with django_assert_num_queries(1):
         allowed = allowed_actions_for_rows(rows, cast["town"])
@@ -121,8 +131,11 @@ def test_the_api_takes_and_lists_transitions_and_refuses_with_409(cast, ticket):
     assert answer.status_code == 409
     assert answer.json()["code"] == "wrong_state" and answer.json()["allowed"] == ["assign"]
     assert answer.json()["detail"]
-    answer = client.post(url, {"action": "assign", "comment": "限期整改", "data": {"due_at": due_in(5)}},
-                         content_type="application/json")
+    answer = client.post(
+        url,
+        {"action": "assign", "comment": "限期整改", "data": {"due_at": due_in(5)}},
+        content_type="application/json",
+    )
     assert answer.status_code == 200, answer.content
     history = client.get(url).json()
     assert history["state"] == "rectifying" and history["allowed"] == []
@@ -136,12 +149,15 @@ def test_the_api_links_files_uploaded_first(cast, ticket):
     apply_transition(ticket, "assign", actor=cast["town"], data={"due_at": due_in(5)})
     client = Client()
     client.force_login(cast["enterprise"])
-    upload = client.post(f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}",
-                         {"file": jpeg("整改后.jpg")})
+    upload = client.post(
+        f"/api/v1/attachments/lifecycle_app.ticket/{ticket.pk}", {"file": jpeg("整改后.jpg")}
+    )
     assert upload.status_code == 201, upload.content
-    answer = client.post(f"/api/v1/lifecycle-tickets/{ticket.pk}/transitions",
-                         {"action": "submit", "attachments": [upload.json()["id"]]},
-                         content_type="application/json")
+    answer = client.post(
+        f"/api/v1/lifecycle-tickets/{ticket.pk}/transitions",
+        {"action": "submit", "attachments": [upload.json()["id"]]},
+        content_type="application/json",
+    )
     assert answer.status_code == 200, answer.content
     assert Attachment.objects.get().transition_id == answer.json()["id"]
 
@@ -191,8 +207,10 @@ def test_two_users_acting_at_once_one_wins_the_other_is_refused(cast, ticket):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=act, args=("verify", "")),
-               threading.Thread(target=act, args=("send_back", "再整改"))]
+    threads = [
+        threading.Thread(target=act, args=("verify", "")),
+        threading.Thread(target=act, args=("send_back", "再整改")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -8,7 +8,8 @@ A module adds both operations to its router in one line::
                                            "data": {…}, "attachments": [12, 13]}
     GET  /api/v1/dangers/{id}/transitions  → {"state", "allowed", "items": [...]}
 
-A refusal answers 409 ``{"detail", "code", "allowed"}`` (:func:`anjian.core.api.install_error_handlers`).
+A refusal answers 409 ``{"detail", "code", "allowed"}``
+(:func:`anjian.core.api.install_error_handlers`).
 ``attachments`` are ids of files uploaded to the object first (``POST /attachments/…``).
 """
 
@@ -19,8 +20,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from ninja import Router, Schema
 from ninja import Field as SchemaField
+from ninja import Router, Schema
 
 from anjian.core.api import ErrorOut
 from anjian.core.attachments.api import AttachmentOut, attachment_out
@@ -89,7 +90,7 @@ def add_transition_routes(router: Router, model: type[models.Model], prefix: str
     path = f"{prefix.rstrip('/')}/{{id}}/transitions"
     name = model._meta.label_lower.replace(".", "_")
 
-    def _history(request: HttpRequest, id: int) -> HistoryOut:  # noqa: A002
+    def _history(request: HttpRequest, id: int) -> HistoryOut:
         obj = get_visible_or_404(model._default_manager, request.user, pk=id)
         return HistoryOut(
             state=workflow.state_of(obj),
@@ -97,7 +98,7 @@ def add_transition_routes(router: Router, model: type[models.Model], prefix: str
             items=[transition_out(r) for r in history(obj)],
         )
 
-    def _take(request: HttpRequest, id: int, payload: TransitionIn) -> TransitionOut:  # noqa: A002
+    def _take(request: HttpRequest, id: int, payload: TransitionIn) -> TransitionOut:
         obj = get_visible_or_404(model._default_manager, request.user, pk=id)
         uploaded = list(Attachment.objects.of(obj).filter(pk__in=payload.attachments))
         if len(uploaded) != len(set(payload.attachments)):
@@ -115,10 +116,18 @@ def add_transition_routes(router: Router, model: type[models.Model], prefix: str
     _history.__doc__ = f"The transitions of one {model._meta.verbose_name}, oldest first."
     _take.__doc__ = f"Take an action on one {model._meta.verbose_name}."
     router.add_api_operation(
-        path, ["GET"], _history, response={200: HistoryOut, 404: ErrorOut},
-        operation_id=f"{name}_transitions", summary=f"{model.__name__} history",
+        path,
+        ["GET"],
+        _history,
+        response={200: HistoryOut, 404: ErrorOut},
+        operation_id=f"{name}_transitions",
+        summary=f"{model.__name__} history",
     )
     router.add_api_operation(
-        path, ["POST"], _take, response={200: TransitionOut, 404: ErrorOut, 409: RefusedOut},
-        operation_id=f"{name}_transition", summary=f"{model.__name__} transition",
+        path,
+        ["POST"],
+        _take,
+        response={200: TransitionOut, 404: ErrorOut, 409: RefusedOut},
+        operation_id=f"{name}_transition",
+        summary=f"{model.__name__} transition",
     )

@@ -93,7 +93,7 @@ class _StateDescriptor(DeferredAttribute):
 _MISSING = object()
 
 
-class StateField(models.CharField):  # type: ignore[type-arg]
+class StateField(models.CharField):
     """The state of a workflow object: assigned only by the workflow service.
 
     A new object starts in the field's default (the workflow's initial state); afterwards an
@@ -108,8 +108,10 @@ class StateField(models.CharField):  # type: ignore[type-arg]
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
         if cls._meta.abstract:
             return
         original = cls.refresh_from_db
@@ -119,7 +121,7 @@ class StateField(models.CharField):  # type: ignore[type-arg]
             with unlocked(instance):
                 original(instance, *args, **kwargs)
 
-        cls.refresh_from_db = refresh_from_db  # type: ignore[method-assign]
+        cls.refresh_from_db = refresh_from_db  # type: ignore[method-assign, assignment]
         models.signals.pre_save.connect(self._guard_new, sender=cls, weak=False)
 
     def _guard_new(self, sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -140,16 +142,21 @@ class WorkflowQuerySet(ScopedQuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         workflow = workflow_of(self.model)
         if workflow is not None and workflow.field in kwargs:
-            raise ProtectedStateError(f"{self.model.__name__}.{workflow.field} changes only "
-                                      "through apply_transition()")
+            raise ProtectedStateError(
+                f"{self.model.__name__}.{workflow.field} changes only through apply_transition()"
+            )
         return super().update(**kwargs)
 
-    def bulk_update(self, objs: Iterable[Any], fields: Sequence[str], **kwargs: Any) -> int:
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        fields = list(fields)
         workflow = workflow_of(self.model)
         if workflow is not None and workflow.field in fields:
-            raise ProtectedStateError(f"{self.model.__name__}.{workflow.field} changes only "
-                                      "through apply_transition()")
-        return super().bulk_update(objs, fields, **kwargs)
+            raise ProtectedStateError(
+                f"{self.model.__name__}.{workflow.field} changes only through apply_transition()"
+            )
+        return super().bulk_update(objs, fields, batch_size=batch_size)
 
 
 @dataclass(frozen=True)
@@ -250,7 +257,7 @@ def check_workflows(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
         model = workflow.model
         try:
             field = model._meta.get_field(workflow.field)
-        except Exception:  # noqa: BLE001  (FieldDoesNotExist and friends: reported below)
+        except Exception:
             field = None
         if not isinstance(field, StateField):
             problems.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.utils import translation
 
@@ -22,7 +23,8 @@ def mermaid(workflow: Workflow) -> str:
         labels = [(value, str(label)) for value, label in workflow.states.choices]
     for value, label in labels:
         lines.append(f"    {value}: {value} {label}")
-    initial = workflow.model._meta.get_field(workflow.field).get_default()
+    state_field: Any = workflow.model._meta.get_field(workflow.field)
+    initial = state_field.get_default()
     lines.append(f"    [*] --> {initial}")
     for action in workflow.actions.values():
         for source in action.source:

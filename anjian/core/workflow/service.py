@@ -219,9 +219,7 @@ def _content_type_id(model: type[models.Model]) -> int:
 
 def history(obj: models.Model) -> list[Transition]:
     """The object's transitions, oldest first, with actor and attachments (two queries)."""
-    return list(
-        Transition.objects.of(obj).select_related("actor").prefetch_related("attachments")
-    )
+    return list(Transition.objects.of(obj).select_related("actor").prefetch_related("attachments"))
 
 
 @dataclass(frozen=True)
@@ -270,9 +268,7 @@ def awaiting(user: Any, *, limit: int = 50) -> list[AwaitingItem]:
         return []
     union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     workflows = {w.name: w for w in registered_workflows()}
-    return [
-        AwaitingItem(workflows[name], pk, state) for name, pk, state in union[:limit]
-    ]
+    return [AwaitingItem(workflows[name], pk, state) for name, pk, state in union[:limit]]
 
 
 def awaiting_count(user: Any) -> int:

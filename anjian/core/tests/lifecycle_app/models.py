@@ -21,8 +21,8 @@ from anjian.core import deadlines
 from anjian.core.deadlines import DeadlinePolicies, DeadlinePolicy, Step
 from anjian.core.lifecycle_models import Transition
 from anjian.core.scoping import NOTHING
-from anjian.orgs.models import CITY_CODE
 from anjian.core.workflow import Action, StateField, TransitionRefused, Workflow, WorkflowQuerySet
+from anjian.orgs.models import CITY_CODE
 
 
 class TicketState(models.TextChoices):
@@ -61,9 +61,14 @@ def assign(ticket: Ticket, record: Transition, *, actor: Any, data: dict[str, An
     deadlines.set_deadline(ticket, "rectify", _due(data), actor=actor)
 
 
-def approve_extension(ticket: Ticket, record: Transition, *, actor: Any, data: dict[str, Any]) -> None:
+def approve_extension(
+    ticket: Ticket, record: Transition, *, actor: Any, data: dict[str, Any]
+) -> None:
     request = (
-        Transition.objects.of(ticket).filter(action="request_extension").order_by("-at", "-pk").first()
+        Transition.objects.of(ticket)
+        .filter(action="request_extension")
+        .order_by("-at", "-pk")
+        .first()
     )
     if request is None:
         raise TransitionRefused("invalid")
@@ -111,30 +116,79 @@ class Ticket(models.Model):
         states=TicketState,
         title=_("整改单"),
         actions=[
-            Action("assign", _("下达整改"), [S.REPORTED], S.RECTIFYING, the_town,
-                   fields=["due_at"], effect=assign),
-            Action("request_extension", _("申请延期"), [S.RECTIFYING], S.EXTENSION_REQUESTED,
-                   the_enterprise, comment_required=True, fields=["due_at"]),
-            Action("approve_extension", _("同意延期"), [S.EXTENSION_REQUESTED], S.RECTIFYING,
-                   the_town, effect=approve_extension),
-            Action("reject_extension", _("不同意延期"), [S.EXTENSION_REQUESTED], S.RECTIFYING,
-                   the_town, comment_required=True),
-            Action("submit", _("提交验收"), [S.RECTIFYING], S.VERIFYING, the_enterprise,
-                   attachment_required=True),
+            Action(
+                "assign",
+                _("下达整改"),
+                [S.REPORTED],
+                S.RECTIFYING,
+                the_town,
+                fields=["due_at"],
+                effect=assign,
+            ),
+            Action(
+                "request_extension",
+                _("申请延期"),
+                [S.RECTIFYING],
+                S.EXTENSION_REQUESTED,
+                the_enterprise,
+                comment_required=True,
+                fields=["due_at"],
+            ),
+            Action(
+                "approve_extension",
+                _("同意延期"),
+                [S.EXTENSION_REQUESTED],
+                S.RECTIFYING,
+                the_town,
+                effect=approve_extension,
+            ),
+            Action(
+                "reject_extension",
+                _("不同意延期"),
+                [S.EXTENSION_REQUESTED],
+                S.RECTIFYING,
+                the_town,
+                comment_required=True,
+            ),
+            Action(
+                "submit",
+                _("提交验收"),
+                [S.RECTIFYING],
+                S.VERIFYING,
+                the_enterprise,
+                attachment_required=True,
+            ),
             Action("verify", _("验收通过"), [S.VERIFYING], S.CLOSED, the_town, effect=verify),
-            Action("send_back", _("退回整改"), [S.VERIFYING], S.RECTIFYING, the_town,
-                   comment_required=True),
-            Action("cancel", _("撤销"), [S.REPORTED, S.RECTIFYING, S.EXTENSION_REQUESTED,
-                                        S.VERIFYING], S.CLOSED, the_city_office,
-                   comment_required=True, effect=cancel, awaits=False),
+            Action(
+                "send_back",
+                _("退回整改"),
+                [S.VERIFYING],
+                S.RECTIFYING,
+                the_town,
+                comment_required=True,
+            ),
+            Action(
+                "cancel",
+                _("撤销"),
+                [S.REPORTED, S.RECTIFYING, S.EXTENSION_REQUESTED, S.VERIFYING],
+                S.CLOSED,
+                the_city_office,
+                comment_required=True,
+                effect=cancel,
+                awaits=False,
+            ),
         ],
     )
     deadlines = DeadlinePolicies(
-        DeadlinePolicy("rectify", _("整改期限"), steps=[
-            Step("remind-1d", -timedelta(days=1), _("整改期限明天到期"), to_enterprise),
-            Step("escalate-town", timedelta(0), _("整改逾期"), to_town),
-            Step("escalate-city", timedelta(days=2), _("整改逾期两天"), to_city),
-        ]),
+        DeadlinePolicy(
+            "rectify",
+            _("整改期限"),
+            steps=[
+                Step("remind-1d", -timedelta(days=1), _("整改期限明天到期"), to_enterprise),
+                Step("escalate-town", timedelta(0), _("整改逾期"), to_town),
+                Step("escalate-city", timedelta(days=2), _("整改逾期两天"), to_city),
+            ],
+        ),
     )
 
     objects = TicketQuerySet.as_manager()

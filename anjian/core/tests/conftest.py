@@ -1,3 +1,5 @@
+"""Fixtures of the lifecycle tests: the cast of a rectification ticket (the tests' own model)."""
+
 from datetime import timedelta
 
 import pytest
