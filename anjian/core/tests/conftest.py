@@ -40,3 +40,12 @@ def ticket(cast):
 
 def due_in(days: float) -> str:
     return (timezone.now() + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Each test starts in Chinese: a page requested in English must not leak into the next."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
