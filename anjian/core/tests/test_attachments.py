@@ -170,3 +170,21 @@ def test_upload_from_a_form_and_from_the_api(cast, ticket):
         ).status_code
         == 404
     )
+
+
+def test_an_iphone_heic_photo_is_accepted_and_served_to_others_as_jpeg(
+    cast, ticket, django_capture_on_commit_callbacks
+):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 40)).save(out, "HEIF")
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = store(
+            ticket, SimpleUploadedFile("IMG_0001.HEIC", out.getvalue()), actor=cast["enterprise"]
+        )
+    assert attachment.mime_type == "image/heic" and attachment.file.name.endswith(".heic")
+    client = Client()
+    client.force_login(cast["town"])
+    answer = client.get(f"/attachments/{attachment.pk}/")
+    assert answer["Content-Type"] == "image/jpeg"
+    assert 'filename="IMG_0001.jpg"' in answer["Content-Disposition"]
+    assert Image.open(io.BytesIO(b"".join(answer.streaming_content))).format == "JPEG"
