@@ -188,3 +188,17 @@ def test_an_iphone_heic_photo_is_accepted_and_served_to_others_as_jpeg(
     assert answer["Content-Type"] == "image/jpeg"
     assert 'filename="IMG_0001.jpg"' in answer["Content-Disposition"]
     assert Image.open(io.BytesIO(b"".join(answer.streaming_content))).format == "JPEG"
+
+
+def test_the_api_serves_the_file_within_scope(cast, ticket, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = store(ticket, jpeg(), actor=cast["enterprise"])
+    town = Client()
+    town.force_login(cast["town"])
+    answer = town.get(f"/api/v1/attachment-files/{attachment.pk}")
+    assert answer.status_code == 200
+    assert not Image.open(io.BytesIO(b"".join(answer.streaming_content))).getexif()
+    stranger = Client()
+    stranger.force_login(cast["other_town"])
+    missing = stranger.get(f"/api/v1/attachment-files/{attachment.pk}")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
