@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from anjian.accounts.api import router as accounts_router
 from anjian.accounts.api import token_auth
 from anjian.core.api import install_error_handlers
+from anjian.core.attachments.api import router as attachments_router
 from anjian.core.audit_api import router as audit_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.orgs.api import router as orgs_router
@@ -25,3 +26,4 @@ api.add_router("/", orgs_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
+api.add_router("/", attachments_router)

@@ -260,6 +260,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-old-jobs": {"task": "anjian.core.tasks.purge_old_jobs", "schedule": 24 * 3600.0},
     "purge-old-audit": {"task": "anjian.core.tasks.purge_old_audit", "schedule": 24 * 3600.0},
+    # Reminders and escalations of every declared deadline (anjian.core.deadlines): each is
+    # claimed once, so a second beat or a restart sends nothing twice.
+    "send-deadline-notices": {
+        "task": "anjian.core.tasks.send_deadline_notices",
+        "schedule": 60.0,
+    },
     "purge-login-attempts": {
         "task": "anjian.accounts.tasks.purge_login_attempts",
         "schedule": 24 * 3600.0,
@@ -267,6 +273,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 MQTT_URL = env_str("MQTT_URL", "")
+
+# Attachments (anjian.core.attachments): the type is judged by content; these bound the size.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 60_000_000)
+# Object storage when STORAGE_BACKEND=storages.backends.s3.S3Storage (MinIO, OSS, COS, S3).
+AWS_STORAGE_BUCKET_NAME = env_str("S3_BUCKET", "")
+AWS_S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "") or None
+AWS_S3_REGION_NAME = env_str("S3_REGION", "") or None
+AWS_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY", "") or None
+AWS_SECRET_ACCESS_KEY = env_str("S3_SECRET_KEY", "") or None
+AWS_DEFAULT_ACL = None  # private objects: files are served only through the checking views
+AWS_QUERYSTRING_AUTH = True
+AWS_S3_FILE_OVERWRITE = False
+# Deadline steps' offsets changed per deployment: {"app.model:kind:step": minutes}.
+DEADLINE_OFFSETS: dict[str, int] = {}
 
 # Notifications: the inbox always; these channels besides (email, sms, wecom). SMS and WeCom send
 # through SMS_BACKEND / WECOM_BACKEND (a class with send(address, text)); unset, they log.

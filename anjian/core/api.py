@@ -50,6 +50,7 @@ def error_response(
 
 def install_error_handlers(api: NinjaAPI) -> None:
     """Route every client error of ``api`` through :func:`error_response`."""
+    from anjian.core.workflow.service import TransitionRefused
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = getattr(exc, "code", "")
@@ -67,12 +68,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(api, request, 401, _("未登录或令牌无效"))
 
+    def on_refused(request: HttpRequest, exc: TransitionRefused) -> HttpResponse:
+        # The one error format, plus the actions the caller may take now.
+        body = {"detail": str(exc.message), "code": exc.code, "allowed": exc.allowed}
+        return api.create_response(request, body, status=409)
+
     handlers: list[tuple[type[Exception], Any]] = [
         (HttpError, on_http_error),
         (ValidationError, on_validation),
         (Http404, on_not_found),
         (PermissionDenied, on_denied),
         (AuthenticationError, on_unauthenticated),
+        (TransitionRefused, on_refused),
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)

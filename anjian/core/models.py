@@ -182,3 +182,24 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_seq}"
+
+
+from anjian.core.lifecycle_models import (  # noqa: E402  (models of the lifecycle mechanisms)
+    Attachment,
+    CalendarAmendment,
+    Deadline,
+    DeadlineNotice,
+    Transition,
+)
+
+__all__ = [
+    "Attachment",
+    "AuditChainHead",
+    "AuditLog",
+    "CalendarAmendment",
+    "Deadline",
+    "DeadlineNotice",
+    "Job",
+    "Notification",
+    "Transition",
+]

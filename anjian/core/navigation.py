@@ -61,6 +61,7 @@ MENU: list[NavItem] = [
         frozenset({Role.CITY, Role.TOWN, Role.ADMIN}),
     ),
     NavItem(_("审计日志"), "core:audit_list", "shield", frozenset({Role.AUDITOR})),
+    NavItem(_("工作日历"), "core:calendar", "calendar", frozenset({Role.CITY, Role.ADMIN})),
     NavItem(_("个人设置"), "accounts:profile", "person"),
     NavItem(_("消息"), "core:inbox", "bell"),
     NavItem(_("后台任务"), "core:job_list", "clock"),

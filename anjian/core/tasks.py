@@ -41,3 +41,19 @@ def deliver_notification(notification_id: int, channel: str) -> bool:
     return deliver(
         channel, notification.recipient, notification.title, notification.body, notification.link
     )
+
+
+@shared_task(name="anjian.core.tasks.send_deadline_notices")
+def send_deadline_notices() -> int:
+    """Send the reminders and escalations that are due (Celery beat, every minute)."""
+    from anjian.core.deadlines import run_due
+
+    return run_due()
+
+
+@shared_task(name="anjian.core.tasks.build_attachment_derivatives")
+def build_attachment_derivatives(attachment_id: int) -> bool:
+    """Build a photo's thumbnail and its copy without EXIF."""
+    from anjian.core.attachments import build_derivatives
+
+    return build_derivatives(attachment_id)

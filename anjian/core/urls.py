@@ -1,6 +1,8 @@
 from django.urls import path
 
-from anjian.core import audit_views, views
+from anjian.core import audit_views, calendar_views, views
+from anjian.core.attachments import views as attachment_views
+from anjian.core.workflow import views as workflow_views
 
 app_name = "core"
 
@@ -14,4 +16,25 @@ urlpatterns = [
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("audit/<int:pk>/", audit_views.audit_detail, name="audit_detail"),
+    path("attachments/<int:pk>/", attachment_views.download, name="attachment_download"),
+    path(
+        "attachments/<int:pk>/thumbnail/", attachment_views.thumbnail, name="attachment_thumbnail"
+    ),
+    path(
+        "attachments/<str:owner>/<int:object_id>/upload/",
+        attachment_views.upload,
+        name="attachment_upload",
+    ),
+    path(
+        "workflow/<str:owner>/<int:object_id>/transition/",
+        workflow_views.take,
+        name="transition",
+    ),
+    path(
+        "workflow/<str:owner>/<int:object_id>/history/",
+        workflow_views.history_panel,
+        name="transition_history",
+    ),
+    path("calendar/", calendar_views.amendments, name="calendar"),
+    path("calendar/<int:pk>/delete/", calendar_views.delete, name="calendar_delete"),
 ]
