@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from anjian.accounts import services
+from anjian.accounts import roles, services
+from anjian.accounts.access import grants_for
 from anjian.accounts.choices import Role
 from anjian.accounts.models import User
 from anjian.core import audit
@@ -117,6 +118,7 @@ def import_users(stream: IO[bytes], *, actor: Any) -> list[tuple[User, str]]:
     parsed, errors = _parse(stream)
     if errors:
         raise ImportRejected(errors)
+    grants = grants_for(actor)
     specs: list[tuple[int, dict[str, Any], services.RoleSpec]] = []
     seen: dict[str, int] = {}
     for number, row in parsed:
@@ -139,11 +141,9 @@ def import_users(stream: IO[bytes], *, actor: Any) -> list[tuple[User, str]]:
                 services.validate_jurisdiction(role, code)
             except ValidationError as error:
                 errors.append(RowError(number, "管辖代码", " ".join(error.messages)))
-            if (
-                role in services.PRIVILEGED_ROLES
-                and not User.objects.filter(pk=actor.pk, role_assignments__role=Role.ADMIN).exists()
-            ):
-                errors.append(RowError(number, "角色", _("仅系统管理员可授予该角色")))
+            refusal = roles.grant_refusal(grants, None, set(), role)
+            if refusal:
+                errors.append(RowError(number, "角色", refusal))
         dates: list[date | None] = []
         for column in ("生效日期", "截止日期"):
             try:
