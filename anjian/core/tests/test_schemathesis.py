@@ -47,6 +47,13 @@ CHECKS = [
 SENT: dict[str, int] = {}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _report_requests_sent() -> Iterator[None]:
+    """Print how many requests the fuzzing sent (``-s`` shows it; docs/platform.md)."""
+    yield
+    print(f"\nschemathesis: {sum(SENT.values())} requests to {len(SENT)} operations")
+
+
 def _live_schema() -> Any:
     """The live OpenAPI document, read from the WSGI app at collection (no database needed)."""
     from anjian.wsgi import application
