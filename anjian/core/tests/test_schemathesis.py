@@ -35,7 +35,7 @@ from conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
-# Examples per operation and role: 20 operations × 2 roles × this, plus schemathesis's
+# Examples per operation and role: 18 operations × 2 roles × this, plus schemathesis's
 # explicit examples and coverage cases (docs/platform.md has the measured count and time).
 EXAMPLES = 25
 CHECKS = [
