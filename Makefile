@@ -76,7 +76,7 @@ test-postgres: install assets messages
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; \
-	else DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser"; fi
+	else DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser and not fuzz"; fi
 
 # Debian's Chromium and a CJK font, installed only when missing (no browser download).
 browser-deps:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from anjian.accounts.api import router as accounts_router
 from anjian.accounts.api import token_auth
-from anjian.core.api import install_error_handlers
+from anjian.core.api import AnjianApi, install_error_handlers
 from anjian.core.attachments.api import router as attachments_router
 from anjian.core.audit_api import router as audit_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.orgs.api import router as orgs_router
 
-api = NinjaAPI(
+api = AnjianApi(
     title="Anjian API",
     version="1",
     description="安监平台接口 / Anjian work-safety supervision API",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +20,18 @@ class TotpForm(forms.Form):
     code = forms.CharField(label=_("动态口令"), max_length=10)
 
 
-class UserCreateForm(forms.Form):
+class _GrantForm(forms.Form):
+    """A form with a role field offering only the roles the viewer may grant
+    (:func:`anjian.accounts.roles.grantable_roles`); the service checks again."""
+
+    def __init__(self, *args: Any, grantable: Collection[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if grantable is not None:
+            field: Any = self.fields["role"]
+            field.choices = [(v, label) for v, label in Role.choices if v in grantable]
+
+
+class UserCreateForm(_GrantForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
@@ -25,7 +39,7 @@ class UserCreateForm(forms.Form):
     jurisdiction_code = forms.CharField(label=_("管辖代码"), max_length=40)
 
 
-class RoleForm(forms.Form):
+class RoleForm(_GrantForm):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     jurisdiction_code = forms.CharField(label=_("管辖代码"), max_length=40)
     valid_from = forms.DateField(label=_("生效日期"), required=False)

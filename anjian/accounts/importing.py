@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anjian.accounts import services
+from anjian.accounts import roles, services
+from anjian.accounts.access import Grants, grants_for
 from anjian.accounts.choices import Role
 from anjian.accounts.models import User
 from anjian.core import audit
@@ -66,7 +67,7 @@ def template() -> bytes:
 
 
 def _check(
-    row: Row, actor: Any, admin: bool, seen: dict[str, int]
+    row: Row, grants: Grants, seen: dict[str, int]
 ) -> tuple[str, str, str, services.RoleSpec]:
     username = row.text("username")
     if not username:
@@ -85,8 +86,9 @@ def _check(
             services.validate_jurisdiction(role, code)
         except ValidationError as error:
             row.error("code", " ".join(error.messages))
-        if role in services.PRIVILEGED_ROLES and not admin:
-            row.error("role", _("仅系统管理员可授予该角色"))
+        refusal = roles.grant_refusal(grants, None, set(), role)
+        if refusal:
+            row.error("role", refusal)
     dates: list[date | None] = []
     for key in ("valid_from", "valid_until"):
         try:
@@ -109,11 +111,11 @@ def import_users(stream: IO[bytes] | bytes, *, actor: Any) -> list[tuple[User, s
         book = open_book(stream, [SHEET.name], limits=Limits(rows=MAX_ROWS))
     except WorkbookError as problem:
         raise ImportRejected([RowError(SHEET.name, 1, "-", str(problem))]) from None
-    admin = User.objects.filter(pk=actor.pk, role_assignments__role=Role.ADMIN).exists()
+    grants = grants_for(actor)
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     checked = check_sheet(
-        book.rows(SHEET.name), SHEET, lambda row: _check(row, actor, admin, seen), errors
+        book.rows(SHEET.name), SHEET, lambda row: _check(row, grants, seen), errors
     )
     if errors:
         raise ImportRejected(errors)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -18,8 +18,24 @@ if TYPE_CHECKING:
 
 
 def _managed_by(grants: Grants) -> bool:
-    """The city office and system administrators manage every account."""
+    """The city office and system administrators manage accounts."""
     return grants.has(Role.CITY, Role.ADMIN)
+
+
+def _separated_users() -> models.QuerySet[Any]:
+    """Ids of the accounts holding a separated role (administrator, auditor)."""
+    from anjian.accounts.roles import SEPARATED_ROLES
+
+    return RoleAssignment.objects.filter(role__in=SEPARATED_ROLES).values("user_id")
+
+
+def _managed_q(grants: Grants, *, write: bool, user_field: str) -> Q:
+    """The administrator manages every account; the city office every account but those of
+    the separated roles, which it only reads (三权分立: resetting the auditor's password would
+    be taking over the auditor's account)."""
+    if grants.has(Role.ADMIN) or not write:
+        return Q()
+    return ~Q(**{f"{user_field}__in": _separated_users()})
 
 
 def _town_assignments_q(grants: Grants) -> Q:
@@ -69,7 +85,7 @@ class User(AbstractUser):
         """City office and administrators: every user; a town: users holding a role in its
         territory (the town or its grids); everyone: themselves (read only)."""
         if _managed_by(grants):
-            return Q()
+            return _managed_q(grants, write=write, user_field="pk")
         if write:
             return NOTHING
         condition = Q(pk=grants.user_id)
@@ -121,7 +137,7 @@ class RoleAssignment(models.Model):
         """As for users: the city office and administrators all; a town its territory's; others
         their own (read only)."""
         if _managed_by(grants):
-            return Q()
+            return _managed_q(grants, write=write, user_field="user_id")
         if write:
             return NOTHING
         return Q(user_id=grants.user_id) | _town_assignments_q(grants)

@@ -18,15 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts import security
+from anjian.accounts import roles, security
 from anjian.accounts.access import grants_for
 from anjian.accounts.choices import ROLE_JURISDICTION, JurisdictionKind, Role
 from anjian.accounts.models import ApiToken, RoleAssignment, User
 from anjian.core import audit
-
-# Roles only a system administrator may grant (三权分立: the city office cannot make itself an
-# auditor or an administrator).
-PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 
 
 class LoginRefused(Exception):
@@ -230,9 +226,19 @@ def validate_jurisdiction(role: str, code: str) -> str:
     return str(kind)
 
 
-def _check_grantable(role: str, actor: Any) -> None:
-    if role in PRIVILEGED_ROLES and not grants_for(actor).has(Role.ADMIN):
-        raise PermissionDenied(_("仅系统管理员可授予审计员或系统管理员角色。"))
+def _check_grantable(user: User | None, role: str, actor: Any, held: set[str]) -> None:
+    """:func:`anjian.accounts.roles.grant_refusal` as an exception: the one rule of who may
+    grant which role to whom (三权分立), whatever page, import or API asks."""
+    refusal = roles.grant_refusal(
+        grants_for(actor), user.pk if user is not None else None, held, role
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _held_roles(user: User) -> set[str]:
+    """Every role the account holds, in force or not (a future period still counts)."""
+    return set(user.role_assignments.values_list("role", flat=True))
 
 
 @dataclass(frozen=True)
@@ -243,8 +249,11 @@ class RoleSpec:
     valid_until: date | None = None
 
 
-def _add_role(user: User, spec: RoleSpec, actor: Any) -> RoleAssignment:
-    _check_grantable(spec.role, actor)
+def _add_role(user: User, spec: RoleSpec, actor: Any, *, new: bool = False) -> RoleAssignment:
+    """``new``: the account is being created by ``actor`` (so it is not the actor's own)."""
+    # Lock the account's row: two grants at once must not both pass the separation check.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    _check_grantable(None if new else user, spec.role, actor, _held_roles(user))
     kind = validate_jurisdiction(spec.role, spec.code)
     if spec.valid_from and spec.valid_until and spec.valid_until < spec.valid_from:
         raise ValidationError(_("截止日期早于生效日期。"))
@@ -284,7 +293,7 @@ def create_user(
     )
     specs = roles or []
     for spec in specs:
-        _add_role(user, spec, actor)
+        _add_role(user, spec, actor, new=True)
     after = audit.snapshot(user)
     after["roles"] = [f"{s.role}@{s.code}" for s in specs]
     audit.record("create", actor=actor, obj=user, after=after)
@@ -309,7 +318,7 @@ def assign_role(user: User, spec: RoleSpec, *, actor: Any) -> RoleAssignment:
 def remove_role(assignment: RoleAssignment, *, actor: Any) -> None:
     """Withdraw one role of a user."""
     _require_editable(assignment.user, actor)
-    _check_grantable(assignment.role, actor)
+    _check_grantable(assignment.user, assignment.role, actor, set())
     before = {"revoked": assignment.role, "jurisdiction": assignment.jurisdiction}
     user = assignment.user
     assignment.delete()

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from anjian.accounts import importing, security, services
+from anjian.accounts import importing, roles, security, services
 from anjian.accounts.access import grants_for
 from anjian.accounts.choices import Role
 from anjian.accounts.forms import (
@@ -224,6 +224,10 @@ def _can_manage(user: Any) -> bool:
     return grants_for(user).has(Role.CITY, Role.ADMIN)
 
 
+def _grantable(user: Any) -> frozenset[str]:
+    return roles.grantable_roles(grants_for(user))
+
+
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     """Users the viewer may see, searchable by username or name."""
@@ -241,7 +245,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     """Create an account with one role; the issued password is shown once."""
     if not _can_manage(request.user):
         raise PermissionDenied
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, grantable=_grantable(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -265,7 +269,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One user: roles (added and withdrawn here), state, password reset."""
     shown = get_visible_or_404(User.objects, request.user, pk=pk)
-    form = RoleForm(request.POST or None)
+    form = RoleForm(request.POST or None, grantable=_grantable(request.user))
     if request.method == "POST":
         target = get_editable_or_404(User.objects, request.user, pk=pk)
         if form.is_valid():

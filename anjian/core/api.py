@@ -20,6 +20,7 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     422: "invalid",
     429: "throttled",
 }
@@ -30,6 +31,46 @@ class ErrorOut(Schema):
 
     detail: Any
     code: str
+
+
+# Client errors any operation may answer whatever it declares itself, documented once here
+# for every operation so that the document tells the truth (schemathesis checks each answer
+# against it): which status, when.
+_COMMON_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("body", "请求体不是合法的JSON / the body is not valid JSON"),
+    401: ("security", "未登录或令牌无效 / not signed in, or the token is invalid"),
+    413: ("body", "请求体过大 / the body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE"),
+    422: ("input", "参数或请求体无效 / invalid parameters or body"),
+}
+
+
+class AnjianApi(NinjaAPI):
+    """The project's NinjaAPI: its OpenAPI document declares the common client errors."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(**kwargs)
+        declare_common_errors(document)
+        return document
+
+
+def declare_common_errors(document: Any) -> None:
+    """Add :data:`_COMMON_ERRORS` to each operation of an OpenAPI ``document`` where they
+    apply (a body, authentication, any input), in the one error format."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            applies = {
+                "body": "requestBody" in operation,
+                "security": bool(operation.get("security")),
+                "input": bool(operation.get("parameters") or "requestBody" in operation),
+            }
+            for status, (condition, description) in _COMMON_ERRORS.items():
+                if applies[condition]:
+                    operation["responses"].setdefault(
+                        str(status), {"description": description, "content": error}
+                    )
 
 
 class ApiError(HttpError):
@@ -85,11 +126,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
         api.add_exception_handler(exception, handler)
 
 
+def too_large_message() -> str:
+    """The 413 text: the body limit (``DATA_UPLOAD_MAX_MEMORY_SIZE``) in the user's words."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return _("请求内容超过%(mb).1f MB上限") % {"mb": limit / 1024 / 1024}
+
+
+# The deepest page a list serves: far past any real list, and small enough that every offset
+# it gives fits the databases' 64-bit integers (a larger one was a 500: issue 11).
+MAX_PAGE = 1_000_000
+
+
 class PageNumber(PaginationBase):
-    """``?page=N&page_size=M`` answering ``{"items": [...], "count": N}``."""
+    """``?page=N&page_size=M`` answering ``{"items": [...], "count": N}``; every paginated
+    list uses its ``Input`` (through ``@paginate`` or as a ``Query`` parameter)."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="1-based page number")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number")
         page_size: int = Field(
             20, ge=1, le=settings.API_MAX_PAGE_SIZE, description="items per page"
         )

@@ -69,13 +69,23 @@ class ApiErrorFormatMiddleware:
     """Every 4xx under ``/api/`` in the API's one error format ``{"detail", "code"}``.
 
     API operations already answer so; this covers what Django and the router answer before an
-    operation runs: an unknown path (404) or a method the path does not take (405).
+    operation runs: an unknown path (404), a method the path does not take (405), and a body
+    declared larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413, before anything reads it, where
+    Django would answer a bare 400).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from anjian.core.api import ERROR_CODES, too_large_message
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path.startswith("/api/") and limit is not None:
+            declared = str(request.META.get("CONTENT_LENGTH") or "0")
+            if declared.isdigit() and int(declared) > limit:
+                body = {"detail": too_large_message(), "code": ERROR_CODES[413]}
+                return JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})
         response = self.get_response(request)
         status = response.status_code
         if (
@@ -84,8 +94,6 @@ class ApiErrorFormatMiddleware:
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
-        from anjian.core.api import ERROR_CODES
-
         messages = {404: _("接口不存在"), 405: _("该接口不支持此请求方法")}
         body = {
             "detail": str(messages.get(status, response.reason_phrase)),

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -76,6 +77,47 @@ def get_editable_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
         return queryset.editable_by(user).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+def _scoped(queryset: Any, user: Any, write: bool) -> Any:
+    return queryset.editable_by(user) if write else queryset.visible_to(user)
+
+
+def _unknown(queryset: Any, values: Any) -> ValidationError:
+    # One message for "does not exist" and "not yours": a writer learns nothing of objects
+    # outside its scope (they answer 404 everywhere else).
+    return ValidationError(
+        _("%(model)s“%(value)s”不存在或不在您的管辖范围内")
+        % {"model": queryset.model._meta.verbose_name, "value": values},
+        code="unknown_reference",
+    )
+
+
+def resolve_in_scope(queryset: Any, user: Any, *, write: bool = False, **lookup: Any) -> Any:
+    """The object a written reference names (a grid's code, a town's code…), among those
+    ``user`` may see (``write``: may change); else :class:`ValidationError`, which a form
+    shows on its field and the API answers as a 422. Never ``None``: an unknown reference is
+    refused, not dropped (issue 11, item 5).
+
+    ``queryset`` may narrow further (e.g. industries of the small-class level only).
+    """
+    try:
+        return _scoped(queryset, user, write).get(**lookup)
+    except (queryset.model.DoesNotExist, queryset.model.MultipleObjectsReturned, ValueError):
+        raise _unknown(queryset, "、".join(str(v) for v in lookup.values())) from None
+
+
+def resolve_all_in_scope(
+    queryset: Any, user: Any, field: str, values: Any, *, write: bool = False
+) -> list[Any]:
+    """Every object whose ``field`` is one of ``values``, as :func:`resolve_in_scope`: one
+    query, and the unknown ones named in the error."""
+    wanted = list(dict.fromkeys(values))
+    found = list(_scoped(queryset, user, write).filter(**{f"{field}__in": wanted}))
+    missing = set(wanted) - {getattr(obj, field) for obj in found}
+    if missing:
+        raise _unknown(queryset, "、".join(str(v) for v in wanted if v in missing))
+    return found
 
 
 def ensure_editable(obj: models.Model, user: Any) -> None:

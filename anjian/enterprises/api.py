@@ -8,23 +8,32 @@ Validation of input still goes through ninja schemas; writes call :mod:`services
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, model_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
-from anjian.core.api import ApiError, ErrorOut
-from anjian.core.scoping import get_editable_or_404, get_visible_or_404
-from anjian.enterprises import credit_code, listing, services
+from anjian.core.api import ApiError, ErrorOut, PageNumber
+from anjian.core.scoping import (
+    get_editable_or_404,
+    get_visible_or_404,
+    resolve_all_in_scope,
+    resolve_in_scope,
+)
+from anjian.enterprises import credit_code, listing, services, validation
 from anjian.enterprises.choices import EnterpriseStatus
-from anjian.enterprises.filters import EnterpriseFilter
+from anjian.enterprises.filters import CATEGORY_PATTERN, EnterpriseFilter
 from anjian.enterprises.geo import city_shape
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.choices import IndustryLevel
@@ -39,8 +48,8 @@ _FIELDS = (
 
 
 class Location(Schema):
-    lng: float
-    lat: float
+    lng: float = Field(..., allow_inf_nan=False)
+    lat: float = Field(..., allow_inf_nan=False)
 
 
 class EnterpriseOut(Schema):
@@ -63,37 +72,102 @@ class EnterprisePage(Schema):
     count: int
 
 
-class EnterpriseIn(Schema):
-    credit_code: str
-    name: str
-    town: str
-    industry: str
+# --- input: the registry's own rules (:mod:`.validation`), the same as the form's and the
+# import's, with the same messages; a broken one is a 422 naming the field.
+
+
+def _rule(check: Callable[[Any], Any]) -> AfterValidator:
+    def run(value: Any) -> Any:
+        try:
+            return check(value)
+        except DjangoValidationError as error:
+            raise PydanticCustomError("invalid", " ".join(error.messages)) from None
+
+    return AfterValidator(run)
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null", _("不能为null：不修改请省略该字段"))
+    return value
+
+
+def _omittable() -> Any:
+    """The default of a PATCH field that may be left out but not set to ``null`` (its column
+    has no NULL): documented without a default, refused when sent as ``null``."""
+    return Field(None, json_schema_extra=_no_default)
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+_T = TypeVar("_T")
+# A PATCH field: absent (unchanged) or a value, never ``null``.
+Omittable = Annotated[_T | SkipJsonSchema[None], AfterValidator(_not_null)]
+
+Name = Annotated[str, Field(max_length=200), _rule(validation.name)]
+Text = Annotated[str, _rule(validation.plain_text)]
+Person = Annotated[str, Field(max_length=50), _rule(validation.plain_text)]
+Address = Annotated[str, Field(max_length=300), _rule(validation.plain_text)]
+Phone = Annotated[str, Field(max_length=20), _rule(validation.phone)]
+Employees = Annotated[
+    int,
+    Field(json_schema_extra={"minimum": 0, "maximum": validation.MAX_EMPLOYEES}),
+    _rule(validation.employees),
+]
+Revenue = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, json_schema_extra={"minimum": 0}),
+    _rule(validation.revenue),
+]
+Day = Annotated[date, _rule(validation.a_date)]
+
+
+class _Body(Schema):
+    """A JSON body: an object, never ``null``, a list or a scalar (ninja's schemas would read
+    those as an object with every field left out: a PATCH answered 200 doing nothing)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps it first
+        if not isinstance(raw, dict):
+            raise PydanticCustomError("object", _("请求体须为JSON对象"))
+        return data
+
+
+class EnterpriseIn(_Body):
+    credit_code: Text
+    name: Name
+    town: Text
+    industry: Text
     status: EnterpriseStatus = EnterpriseStatus.OPERATING
     categories: list[str] = []
     location: Location | None = None
-    address: str = ""
-    grid: str | None = None
-    employees: int | None = Field(None, ge=0)
-    annual_revenue: Decimal | None = Field(None, ge=0)
-    principal: str = ""
-    principal_phone: str = ""
-    safety_manager: str = ""
-    safety_manager_phone: str = ""
-    insurance_expires: date | None = None
+    address: Address = ""
+    grid: Text | None = None
+    employees: Employees | None = None
+    annual_revenue: Revenue | None = None
+    principal: Person = ""
+    principal_phone: Phone = ""
+    safety_manager: Person = ""
+    safety_manager_phone: Phone = ""
+    insurance_expires: Day | None = None
 
 
-class EnterprisePatch(Schema):
-    name: str | None = None
-    town: str | None = None
-    industry: str | None = None
-    status: EnterpriseStatus | None = None
-    categories: list[str] | None = None
+class EnterprisePatch(_Body):
+    name: Omittable[Name] = _omittable()
+    town: Omittable[Text] = _omittable()
+    industry: Omittable[Text] = _omittable()
+    status: Omittable[EnterpriseStatus] = _omittable()
+    categories: Omittable[list[str]] = _omittable()
     location: Location | None = None
-    address: str | None = None
-    principal: str | None = None
-    principal_phone: str | None = None
-    safety_manager: str | None = None
-    safety_manager_phone: str | None = None
+    address: Omittable[Address] = _omittable()
+    principal: Omittable[Person] = _omittable()
+    principal_phone: Omittable[Phone] = _omittable()
+    safety_manager: Omittable[Person] = _omittable()
+    safety_manager_phone: Omittable[Phone] = _omittable()
 
 
 def _json(body: Any, status: int = 200) -> HttpResponse:
@@ -136,14 +210,13 @@ def _shape(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 )
 def list_enterprises(
     request: HttpRequest,
+    pagination: Query[PageNumber.Input],
     town: str = "",
     industry: str = "",
-    category: str = "",
+    category: str = Query("", pattern=CATEGORY_PATTERN, description="category key or id"),
     status: str = "",
     licence: str = Query("", description="expiring (within the warning days) or expired"),
     q: str = "",
-    page: int = Query(1, ge=1),
-    page_size: int = Query(20, ge=1, le=settings.API_MAX_PAGE_SIZE),
 ) -> HttpResponse:
     """Scoped and filtered (town code, industry code prefix or section, category key or id,
     status, licence expiry, q: name, pinyin initials or credit code), ``{"items", "count"}``."""
@@ -157,7 +230,8 @@ def list_enterprises(
             "q": q,
         }
     )
-    items, count = listing.page(request.user, filters, (page - 1) * page_size, page_size)
+    size = pagination.page_size
+    items, count = listing.page(request.user, filters, (pagination.page - 1) * size, size)
     return _json({"items": items, "count": count})
 
 
@@ -211,32 +285,34 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     )
 
 
-def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionCategory] | None]:
-    """Natural keys of the payload turned into objects, with the same checks as the import."""
+def _resolve(
+    payload: dict[str, Any], user: Any
+) -> tuple[dict[str, Any], list[SupervisionCategory] | None]:
+    """Natural keys of the payload turned into objects within the writer's scope
+    (:func:`~anjian.core.scoping.resolve_in_scope`): an unknown one, or one the writer may
+    not see, is a 422, never dropped."""
+    try:
+        return _resolve_in_scope(payload, user)
+    except DjangoValidationError as error:
+        raise ApiError(422, "invalid", "; ".join(error.messages)) from None
+
+
+def _resolve_in_scope(
+    payload: dict[str, Any], user: Any
+) -> tuple[dict[str, Any], list[SupervisionCategory] | None]:
     data: dict[str, Any] = {}
     categories = None
     for key, value in payload.items():
         if key == "town":
-            data["town"] = Town.objects.filter(code=value).first()
-            if data["town"] is None:
-                raise ApiError(422, "invalid", _("镇街“%(town)s”不存在") % {"town": value})
+            data["town"] = resolve_in_scope(Town.objects, user, code=value)
         elif key == "grid":
-            data["grid"] = Grid.objects.filter(code=value).first() if value else None
+            data["grid"] = resolve_in_scope(Grid.objects, user, code=value) if value else None
         elif key == "industry":
-            data["industry"] = Industry.objects.filter(
-                code=value, level=IndustryLevel.CLASS
-            ).first()
-            if data["industry"] is None:
-                raise ApiError(
-                    422,
-                    "invalid",
-                    _("行业代码“%(code)s”不是GB/T 4754-2017小类") % {"code": value},
-                )
+            small_classes = Industry.objects.filter(level=IndustryLevel.CLASS)
+            data["industry"] = resolve_in_scope(small_classes, user, code=value)
         elif key == "categories":
-            wanted = set(value)
-            categories = list(SupervisionCategory.objects.key_list().filter(key__in=wanted))
-            if len(categories) != len(wanted):
-                raise ApiError(422, "invalid", _("监管类别不存在"))
+            key_list = SupervisionCategory.objects.key_list()
+            categories = resolve_all_in_scope(key_list, user, "key", value)
         elif key == "location":
             data["longitude"] = data["latitude"] = None
             if value is not None:
@@ -251,6 +327,9 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionC
                 raise ApiError(422, "invalid", error.translate(_)) from None
         else:
             data[key] = value
+    grid, town = data.get("grid"), data.get("town")
+    if grid is not None and town is not None and grid.town_id != town.pk:
+        raise DjangoValidationError(_("网格不属于该镇街"))  # as the form says
     return data, categories
 
 
@@ -261,7 +340,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], list[SupervisionC
 )
 def create_enterprise(request: HttpRequest, body: EnterpriseIn) -> HttpResponse:
     """The city office, or a town for its own territory."""
-    data, categories = _resolve(body.model_dump())
+    data, categories = _resolve(body.model_dump(), request.user)
     if Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
         raise ApiError(409, "duplicate", _("该统一社会信用代码已登记"))
     try:
@@ -270,7 +349,7 @@ def create_enterprise(request: HttpRequest, body: EnterpriseIn) -> HttpResponse:
         )
     except IntegrityError:
         raise ApiError(409, "duplicate", _("该统一社会信用代码已登记")) from None
-    except ValidationError as error:
+    except DjangoValidationError as error:
         raise ApiError(422, "invalid", "; ".join(error.messages)) from None
     row = Enterprise.objects.filter(pk=enterprise.pk).values(*_FIELDS)[0]
     return _json(_shape([row])[0], status=201)
@@ -286,12 +365,12 @@ def update_enterprise(
 ) -> HttpResponse:
     """Identity fields changed by an enterprise user open a change request (202)."""
     enterprise = get_editable_or_404(Enterprise.objects, request.user, pk=enterprise_id)
-    data, categories = _resolve(body.model_dump(exclude_unset=True))
+    data, categories = _resolve(body.model_dump(exclude_unset=True), request.user)
     try:
         change_request = services.update_enterprise(
             enterprise, data, actor=request.user, categories=categories
         )
-    except ValidationError as error:
+    except DjangoValidationError as error:
         raise ApiError(422, "invalid", "; ".join(error.messages)) from None
     if change_request is not None:
         return _json({"change_request": change_request.pk, "state": change_request.state}, 202)

@@ -15,9 +15,12 @@ from anjian.enterprises.choices import EnterpriseStatus
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, Licence
 from anjian.orgs.models import Town
 
-__all__ = ["LICENCE_STATES", "EnterpriseFilter"]
+__all__ = ["CATEGORY_PATTERN", "LICENCE_STATES", "EnterpriseFilter"]
 
-_CATEGORY = re.compile(r"^(\d+|[a-z][a-z0-9_]{1,59})$")
+# A key category's key, or its id (at most 18 digits: any such number fits the databases'
+# 64-bit integers, a longer one was a 500).
+CATEGORY_PATTERN = r"^(\d{1,18}|[a-z][a-z0-9_]{1,59})?$"
+_CATEGORY = re.compile(CATEGORY_PATTERN)
 # ``licence``: an enterprise with a licence expiring within the warning days, or expired.
 LICENCE_STATES = ("expiring", "expired")
 

@@ -10,9 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.widgets import DateInput, SearchPicker
-from anjian.enterprises import credit_code
+from anjian.enterprises import credit_code, validation
 from anjian.enterprises.geo import city_shape
-from anjian.enterprises.importer import LANDLINE, MOBILE
 from anjian.enterprises.models import Enterprise, Licence
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Department, Grid, Industry, SupervisionCategory, Town
@@ -53,6 +52,8 @@ class EnterpriseForm(_ModelForm):
             # 1,400 classes: a select of them all made the page 100 KB and slow to open.
             "industry": SearchPicker("orgs:industry_search"),
         }
+        # A name of spaces is stripped to nothing: the registry's own message, not the generic one.
+        error_messages = {"name": {"required": validation.NAME_REQUIRED}}
 
     reason = forms.CharField(
         label=_("变更理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -102,17 +103,12 @@ class EnterpriseForm(_ModelForm):
         except credit_code.CreditCodeError as error:
             raise ValidationError(error.translate(gettext)) from None
 
-    def _phone(self, key: str) -> str:
-        phone = str(self.cleaned_data.get(key) or "").replace(" ", "")
-        if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
-            raise ValidationError(_("电话格式不正确（手机11位或固话如0632-5512345）"))
-        return phone
-
+    # Phones are normalised (spaces dropped) before the model's validators see them.
     def clean_principal_phone(self) -> str:
-        return self._phone("principal_phone")
+        return validation.phone(self.cleaned_data.get("principal_phone") or "")
 
     def clean_safety_manager_phone(self) -> str:
-        return self._phone("safety_manager_phone")
+        return validation.phone(self.cleaned_data.get("safety_manager_phone") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from anjian.core.scoping import NOTHING, ScopedQuerySet
+from anjian.enterprises import validation
 from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus, StandardisationGrade
 from anjian.orgs.models import Town
 
@@ -127,10 +128,14 @@ class Enterprise(models.Model):
     """A production and business unit (生产经营单位) under supervision."""
 
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    name = models.CharField(
+        _("企业名称"), max_length=200, db_index=True, validators=[validation.Rule(validation.name)]
+    )
     name_initials = models.CharField(_("拼音首字母"), max_length=60, db_index=True, editable=False)
     former_names = models.JSONField(_("曾用名"), default=list, blank=True)
-    address = models.CharField(_("地址"), max_length=300, blank=True)
+    address = models.CharField(
+        _("地址"), max_length=300, blank=True, validators=[validation.Rule(validation.plain_text)]
+    )
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     town = models.ForeignKey(
@@ -155,16 +160,48 @@ class Enterprise(models.Model):
         default=False,
         help_text=_("否：监管部门按行业自动确定"),
     )
-    employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    employees = models.PositiveIntegerField(
+        _("从业人数"), null=True, blank=True, validators=[validation.Rule(validation.employees)]
+    )
     annual_revenue = models.DecimalField(
-        _("年营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("年营业收入（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validation.Rule(validation.revenue)],
     )
     above_designated_size = models.BooleanField(_("规模以上"), default=False)
-    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
-    principal = models.CharField(_("主要负责人"), max_length=50, blank=True)
-    principal_phone = models.CharField(_("主要负责人电话"), max_length=20, blank=True)
-    safety_manager = models.CharField(_("安全管理人员"), max_length=50, blank=True)
-    safety_manager_phone = models.CharField(_("安全管理人员电话"), max_length=20, blank=True)
+    legal_representative = models.CharField(
+        _("法定代表人"),
+        max_length=50,
+        blank=True,
+        validators=[validation.Rule(validation.plain_text)],
+    )
+    principal = models.CharField(
+        _("主要负责人"),
+        max_length=50,
+        blank=True,
+        validators=[validation.Rule(validation.plain_text)],
+    )
+    principal_phone = models.CharField(
+        _("主要负责人电话"),
+        max_length=20,
+        blank=True,
+        validators=[validation.Rule(validation.phone)],
+    )
+    safety_manager = models.CharField(
+        _("安全管理人员"),
+        max_length=50,
+        blank=True,
+        validators=[validation.Rule(validation.plain_text)],
+    )
+    safety_manager_phone = models.CharField(
+        _("安全管理人员电话"),
+        max_length=20,
+        blank=True,
+        validators=[validation.Rule(validation.phone)],
+    )
     status = models.CharField(
         _("经营状态"),
         max_length=20,
@@ -185,9 +222,18 @@ class Enterprise(models.Model):
         default=StandardisationGrade.NONE,
         blank=True,
     )
-    standardisation_expires = models.DateField(_("标准化有效期至"), null=True, blank=True)
-    insurance_insurer = models.CharField(_("安责险承保机构"), max_length=100, blank=True)
-    insurance_expires = models.DateField(_("安责险有效期至"), null=True, blank=True)
+    standardisation_expires = models.DateField(
+        _("标准化有效期至"), null=True, blank=True, validators=[validation.Rule(validation.a_date)]
+    )
+    insurance_insurer = models.CharField(
+        _("安责险承保机构"),
+        max_length=100,
+        blank=True,
+        validators=[validation.Rule(validation.plain_text)],
+    )
+    insurance_expires = models.DateField(
+        _("安责险有效期至"), null=True, blank=True, validators=[validation.Rule(validation.a_date)]
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -315,11 +361,24 @@ class Licence(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, models.CASCADE, related_name="licences", verbose_name=_("企业")
     )
-    kind = models.CharField(_("证照类型"), max_length=100)
-    number = models.CharField(_("证照编号"), max_length=100)
-    issuer = models.CharField(_("发证机关"), max_length=100, blank=True)
-    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
-    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    kind = models.CharField(
+        _("证照类型"), max_length=100, validators=[validation.Rule(validation.plain_text)]
+    )
+    number = models.CharField(
+        _("证照编号"), max_length=100, validators=[validation.Rule(validation.plain_text)]
+    )
+    issuer = models.CharField(
+        _("发证机关"),
+        max_length=100,
+        blank=True,
+        validators=[validation.Rule(validation.plain_text)],
+    )
+    issued_on = models.DateField(
+        _("发证日期"), null=True, blank=True, validators=[validation.Rule(validation.a_date)]
+    )
+    expires_on = models.DateField(
+        _("有效期至"), null=True, blank=True, validators=[validation.Rule(validation.a_date)]
+    )
 
     objects = LicenceQuerySet.as_manager()
 
