@@ -8,7 +8,7 @@ error as (sheet, row number, column, reason in the importing user's language). T
 sheet, when the workbook has one, is checked with the enterprises (:mod:`.licence_import`): a
 bad row in either sheet and nothing is written. :func:`apply_import` writes a clean plan in one
 transaction with multi-row INSERTs and ``bulk_update``. Lookups are sets and dictionaries loaded
-with a fixed number of queries (bench/: the whole import at most 0.6× openpyxl's mere read).
+with a fixed number of queries (bench/: the target is 0.6× openpyxl's mere read).
 """
 
 from __future__ import annotations
