@@ -45,7 +45,7 @@ def name_initials(name: str) -> str:
     Character by character with each character's common reading, cached: an import of 10,000
     names costs milliseconds instead of the second that phrase segmentation takes.
     """
-    return "".join(_initial(char) for char in name)[:60]
+    return "".join(map(_initial, name))[:60]
 
 
 def expiry_window() -> tuple[date, date]:
