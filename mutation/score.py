@@ -1,9 +1,10 @@
 """Print the mutation score of each module from mutmut's results (``make mutation``).
 
 The score counts only real mutants: those listed in ``mutation/equivalent.toml`` change nothing
-observable and are left out, each with its reason. A module passes at 95 % killed; the exit
-status is 1 when one does not, when a mutant was not run, or when the list of equivalent
-mutants names one that is gone or was killed (the list must stay true).
+observable and are left out, each with its reason; a timeout counts as killed (the table shows
+how many). A module passes at 95 % killed; the exit status is 1 when one does not, when a mutant
+was not run, or when the list of equivalent mutants names one that is gone or was killed (the
+list must stay true).
 """
 
 from __future__ import annotations
@@ -47,28 +48,33 @@ def main() -> int:
         match = NAME.match(name)
         if match is None:
             raise SystemExit(f"unexpected mutant name {name!r}")
-        module = counts[match["module"]]
+        tally = counts[match["module"]]
         if name in equivalent:
-            module["equivalent"] += 1
+            tally["equivalent"] += 1
             if state != "survived":
                 print(f"{name} is listed as equivalent but is {state}: remove it")
                 failed = True
         elif state in KILLED:
-            module["killed"] += 1
+            tally["killed"] += 1
+            tally["timeout"] += state == "timeout"
         elif state in SURVIVED:
-            module["survived"] += 1
+            tally["survived"] += 1
             survivors.append(f"{name}: {state}")
         else:
-            module["not run"] += 1
+            tally["not run"] += 1
     for name in sorted(set(equivalent) - set(status)):
         print(f"{name} is listed as equivalent but no longer exists: remove it")
         failed = True
-    print(f"{'module':<36} {'killed':>7} {'real':>5} {'score':>7} {'equivalent':>11}")
+    header = ("module", "killed", "real", "score", "equivalent", "timeout")
+    print("{:<36} {:>7} {:>5} {:>7} {:>11} {:>8}".format(*header))
     for module, c in sorted(counts.items()):
         real = c["killed"] + c["survived"]
         score = c["killed"] / real if real else 1.0
         note = f"  {c['not run']} not run" if c["not run"] else ""
-        print(f"{module:<36} {c['killed']:>7} {real:>5} {score:>7.1%} {c['equivalent']:>11}{note}")
+        print(
+            f"{module:<36} {c['killed']:>7} {real:>5} {score:>7.1%} {c['equivalent']:>11}"
+            f" {c['timeout']:>8}{note}"
+        )
         failed |= score < TARGET or bool(c["not run"])
     if survivors:
         print("\nsurviving (see `mutmut show NAME`):", *survivors, sep="\n  ")

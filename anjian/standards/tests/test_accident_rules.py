@@ -192,6 +192,15 @@ def test_investigation_deadline_refusals(kwargs: dict[str, int], message: str) -
         accident.investigation_deadline(datetime.date(2024, 1, 1), **kwargs)
 
 
+@pytest.mark.parametrize("value", [datetime.datetime(2024, 1, 1), "2024-01-01"])  # noqa: DTZ001
+def test_periods_need_a_date(value: object) -> None:
+    message = "^occurred_on / 事故发生日期: expected a date, got"
+    with pytest.raises(ValueError, match=message):
+        accident.investigation_deadline(value)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=message):
+        accident.supplementary_report_until(value)  # type: ignore[arg-type]
+
+
 def test_approval_days_by_grade_name() -> None:
     assert accident.approval_days("extraordinarily_serious") == 30
     assert [accident.approval_days(g.value) for g in (S, RS, O)] == [15, 15, 15]

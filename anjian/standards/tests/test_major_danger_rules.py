@@ -118,3 +118,11 @@ def test_unknown_filters_list_the_allowed_keys() -> None:
         major_danger.criteria("mining")
     with pytest.raises(ValueError, match="^unknown document 'GB'; allowed: GM2023, HC2017, GM2017"):
         major_danger.criteria(document="GB")
+
+
+def test_loading_the_data_again_gives_the_same_tables() -> None:
+    documents, scopes, criteria = major_danger._load()
+    assert documents == major_danger.DOCUMENTS
+    assert scopes == major_danger.SCOPES
+    assert criteria == major_danger.CRITERIA
+    assert list(criteria) == list(major_danger.CRITERIA)

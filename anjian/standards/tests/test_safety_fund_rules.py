@@ -407,3 +407,14 @@ def test_the_suspension_multiple_is_a_parameter() -> None:
         safety_fund.extraction_suspended(0, -1)
     with pytest.raises(ValueError, match="^opening_balance_yuan / 月初结余: not a number"):
         safety_fund.extraction_suspended("x", 1)
+
+
+def test_the_table_helpers_build_schedules_as_written() -> None:
+    """``_b`` and ``_flat`` turn the percentages and 万元 of the text into rates and yuan."""
+    assert safety_fund._b(("1000", "4"), (None, "2.5")) == (
+        Bracket(Decimal(10_000_000), Decimal("0.04")),
+        Bracket(None, Decimal("0.025")),
+    )
+    assert safety_fund._flat("k", "名", "3.5", "条", C, "依据") == safety_fund.Schedule(
+        "k", "名", "依据", (Bracket(None, Decimal("0.035")),), "条", C
+    )

@@ -116,6 +116,7 @@ def test_review_interval_at_ten_years(years: int, compliant: bool, interval: int
 
 def test_review_interval_defaults_to_three_and_refuses_negative_years() -> None:
     assert training.review_interval_years() == 3
+    assert training.review_interval_years(10) == 6  # compliant unless said otherwise
     with pytest.raises(ValueError, match="^continuous_years / 连续从事年限: must be at least 0"):
         training.review_interval_years(-1)
 
