@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from anjian.accounts import security
+from anjian.accounts.access import grants_for
 from anjian.accounts.choices import Role
-from anjian.accounts.models import ApiToken, Lockout, LoginAttempt, User
+from anjian.accounts.models import ApiToken, Lockout, LoginAttempt, RoleAssignment, User
 from anjian.accounts.security import CharacterClassesValidator, NotContainingUsernameValidator
 from anjian.core.models import AuditLog
 from anjian.orgs.models import CITY_CODE, Town
@@ -272,6 +273,16 @@ def test_an_expired_lock_no_longer_refuses(settings) -> None:
 # --- personal API tokens ------------------------------------------------------------------------
 
 
+@pytest.fixture
+def fresh_sql():
+    """The token query's SQL is compiled once per process: compile it again in this test."""
+    from anjian.core import sqltemplates
+
+    sqltemplates.clear()
+    yield
+    sqltemplates.clear()
+
+
 def test_tokens_are_random_prefixed_and_stored_as_sha256() -> None:
     token = security.new_token()
     assert token.startswith("ajt_") and len(token) == 4 + 43
@@ -291,7 +302,7 @@ def test_a_token_without_the_prefix_is_not_looked_up(django_assert_num_queries) 
     ("last_used", "written"),
     [(None, True), (timedelta(seconds=50), False), (timedelta(seconds=70), True)],
 )
-def test_the_last_use_is_written_at_most_once_a_minute(last_used, written) -> None:
+def test_the_last_use_is_written_at_most_once_a_minute(last_used, written, fresh_sql) -> None:
     town = Town.objects.order_by("code").first()
     user = make_user("lastuse", ("town", town.code))
     plain = security.new_token()
@@ -310,3 +321,52 @@ def test_the_last_use_is_written_at_most_once_a_minute(last_used, written) -> No
         assert timezone.now() - token.last_used_at < timedelta(seconds=5)
     else:
         assert token.last_used_at == before
+
+
+@pytest.mark.django_db
+def test_a_token_brings_its_users_active_grants(fresh_sql) -> None:
+    town = Town.objects.order_by("code").first()
+    user = make_user("granted", ("town", town.code), ("grid", "001-01"))
+    RoleAssignment.objects.create(
+        user=user,
+        role="expert",
+        jurisdiction_kind="enterprise",
+        jurisdiction_code="91370481MA3C000002",
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    plain = security.new_token()
+    ApiToken.objects.create(
+        user=user,
+        name="t",
+        token_hash=security.hash_token(plain),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    found = security.user_for_token(plain)
+    assert found is not None and (found.pk, found.username) == (user.pk, "granted")
+    grants = grants_for(found)
+    assert grants.roles == {"town", "grid"}
+    assert grants.towns == {town.code} and grants.town_ids == {town.pk}
+    assert grants.grids == {"001-01"}
+    assert grants.assigned_enterprises == frozenset()
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert security.user_for_token(plain) is None
+
+
+@pytest.mark.django_db
+def test_a_token_of_a_user_without_roles_or_past_its_expiry(fresh_sql) -> None:
+    user = make_user("roleless")
+    plain = security.new_token()
+    token = ApiToken.objects.create(
+        user=user,
+        name="t",
+        token_hash=security.hash_token(plain),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    found = security.user_for_token(plain)
+    assert found == user
+    assert grants_for(found).roles == frozenset()
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert security.user_for_token(plain) is None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(days=1))
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert security.user_for_token(plain) is None
