@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import segno
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -52,7 +53,9 @@ def test_the_number_of_classes_is_a_parameter() -> None:
         strict.validate("Tengzhou18")
     CharacterClassesValidator(min_classes=2).validate("tengzhou18")
     assert CharacterClassesValidator().min_classes == 3
-    assert "三类" in CharacterClassesValidator().get_help_text()
+    assert CharacterClassesValidator().get_help_text() == (
+        "至少包含大写字母、小写字母、数字、符号中的三类。"
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,8 +81,9 @@ def test_the_password_must_not_contain_the_username(
 
 
 def test_the_username_rule_without_a_user() -> None:
-    NotContainingUsernameValidator().validate("Tengzhou#18", None)
-    NotContainingUsernameValidator().validate("Tengzhou#18", User(username=""))
+    for password in ("Tengzhou#18", "aXXXXb#18", "XXXXXXXX1#a"):
+        NotContainingUsernameValidator().validate(password, None)
+        NotContainingUsernameValidator().validate(password, User(username=""))
     assert NotContainingUsernameValidator().get_help_text() == "密码不得包含用户名。"
 
 
@@ -96,6 +100,23 @@ def test_a_password_expires_just_after_its_maximum_age(settings) -> None:
     assert security.password_expired(user)
     settings.PASSWORD_MAX_AGE_DAYS = 91
     assert not security.password_expired(user)
+
+
+@pytest.fixture
+def now(monkeypatch: pytest.MonkeyPatch):
+    """``timezone.now`` as the security module reads it, fixed, to test an exact instant."""
+    fixed = timezone.now().replace(microsecond=500_000)
+    monkeypatch.setattr(security.timezone, "now", lambda: fixed)
+    return fixed
+
+
+def test_a_password_exactly_at_its_maximum_age_has_not_expired(settings, now) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    user = User(username="exact", date_joined=now - timedelta(days=400))
+    user.password_changed_at = now - timedelta(days=90)
+    assert not security.password_expired(user)
+    user.password_changed_at = now - timedelta(days=90, microseconds=1)
+    assert security.password_expired(user)
 
 
 def test_a_never_changed_password_ages_from_the_date_joined(settings) -> None:
@@ -170,7 +191,11 @@ def test_the_totp_roles_and_enrolment_helpers() -> None:
     uri = security.totp_uri(User(username="zhang"), secret)
     assert uri.startswith("otpauth://totp/Anjian:zhang?") and f"secret={secret}" in uri
     assert "issuer=Anjian" in uri
-    assert security.totp_qr_svg(uri).startswith("<svg")
+    svg = security.totp_qr_svg(uri)
+    assert svg.startswith("<svg")
+    # 4 pixels a module: the size the enrolment page is laid out for
+    width = segno.make(uri, error="m").symbol_size(scale=4)[0]
+    assert f'width="{width}"' in svg
 
 
 @pytest.mark.django_db
@@ -257,6 +282,30 @@ def test_a_totp_failure_is_recorded_as_such(settings) -> None:
     security.register_failure("codes", "10.9.0.1", user, step="totp")
     row = AuditLog.objects.get(action="login_failed")
     assert (row.detail, row.object_id) == ("codes (totp)", str(user.pk))
+
+
+@pytest.mark.django_db
+def test_a_lock_ends_at_its_until(now) -> None:
+    Lockout.objects.create(kind="account", key="exact", until=now)
+    Lockout.objects.create(kind="address", key="10.11.0.1", until=now)
+    assert not security.account_locked("exact")
+    assert not security.address_locked("10.11.0.1")
+    Lockout.objects.update(until=now + timedelta(microseconds=1))
+    assert security.account_locked("exact")
+    assert security.address_locked("10.11.0.1")
+
+
+@pytest.mark.django_db
+def test_the_count_starts_at_the_latest_success(settings) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 2
+    user = make_user("twice")
+    now = timezone.now()
+    for seconds, succeeded in ((10, True), (8, False), (6, True)):
+        LoginAttempt.objects.create(
+            username="twice", succeeded=succeeded, at=now - timedelta(seconds=seconds)
+        )
+    assert security.register_failure("twice", "", user) is False
+    assert security.register_failure("twice", "", user) is True
 
 
 @pytest.mark.django_db
@@ -370,3 +419,30 @@ def test_a_token_of_a_user_without_roles_or_past_its_expiry(fresh_sql) -> None:
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(days=1))
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert security.user_for_token(plain) is None
+
+
+def _token_for(user: User, **fields) -> str:
+    plain = security.new_token()
+    fields.setdefault("expires_at", timezone.now() + timedelta(days=1))
+    ApiToken.objects.create(user=user, name="t", token_hash=security.hash_token(plain), **fields)
+    return plain
+
+
+@pytest.mark.django_db
+def test_a_token_stops_at_its_expiry_instant(fresh_sql, now) -> None:
+    user = make_user("instant")
+    plain = _token_for(user, expires_at=now)
+    assert security.user_for_token(plain) is None
+    ApiToken.objects.update(expires_at=now + timedelta(microseconds=1))
+    assert security.user_for_token(plain) == user
+
+
+@pytest.mark.django_db
+def test_the_last_use_a_minute_ago_exactly_is_not_written_again(fresh_sql, now) -> None:
+    user = make_user("minute")
+    plain = _token_for(user, last_used_at=now - timedelta(minutes=1))
+    security.user_for_token(plain)
+    assert ApiToken.objects.get().last_used_at == now - timedelta(minutes=1)
+    ApiToken.objects.update(last_used_at=now - timedelta(minutes=1, microseconds=1))
+    security.user_for_token(plain)
+    assert ApiToken.objects.get().last_used_at == now
