@@ -107,7 +107,7 @@ mutation: install assets messages
 	    $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) "$$module.*" >$$log 2>&1 \
 	    || { tail -c 3000 $$log; exit 1; }; \
 	done
-	$(PY) mutation/score.py
+	$(PY) mutation/score.py $(MUTATE)
 
 # Regenerate the lock file from pyproject.toml (a maintainer's step, not part of the build).
 lock:

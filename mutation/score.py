@@ -32,9 +32,11 @@ def modules() -> list[str]:
 
 
 def main() -> int:
+    """``--modules``: print the modules; else score those named (default: all) by prefix."""
     if sys.argv[1:] == ["--modules"]:
         print(" ".join(modules()))
         return 0
+    chosen = tuple(f"{module}." for module in sys.argv[1:] or modules())
     equivalent: dict[str, str] = tomllib.loads((HERE / "equivalent.toml").read_text())["mutants"]
     mutmut = Path(sys.executable).with_name("mutmut")
     listing = subprocess.run(  # noqa: S603 (the venv's own mutmut, fixed arguments)
@@ -45,6 +47,8 @@ def main() -> int:
     survivors: list[str] = []
     failed = False
     for name, state in status.items():
+        if not name.startswith(chosen):
+            continue
         match = NAME.match(name)
         if match is None:
             raise SystemExit(f"unexpected mutant name {name!r}")
@@ -62,7 +66,7 @@ def main() -> int:
             survivors.append(f"{name}: {state}")
         else:
             tally["not run"] += 1
-    for name in sorted(set(equivalent) - set(status)):
+    for name in sorted(n for n in set(equivalent) - set(status) if n.startswith(chosen)):
         print(f"{name} is listed as equivalent but no longer exists: remove it")
         failed = True
     header = ("module", "killed", "real", "score", "equivalent", "timeout")
