@@ -367,7 +367,8 @@ def test_a_bad_environment_setting_is_named(
 
 def test_unknown_industries_are_listed() -> None:
     with pytest.raises(
-        ValueError, match="^unknown industry 'bakery'; allowed: construction_mining"
+        ValueError,
+        match="^unknown industry 'bakery'; allowed: construction_mining, construction_railway, ",
     ):
         safety_fund.schedule("bakery")
     with pytest.raises(ValueError, match=r"^overrides: unknown industries \['bakery'\]"):
