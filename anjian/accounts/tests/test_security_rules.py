@@ -197,6 +197,11 @@ def test_the_totp_roles_and_enrolment_helpers() -> None:
     # 4 pixels a module: the size the enrolment page is laid out for
     width = segno.make(uri, error="m").symbol_size(scale=4)[0]
     assert f'width="{width}"' in svg
+    # at least medium error correction: a long name needs a larger symbol than the lowest level
+    long_uri = security.totp_uri(User(username="a" * 60), secret)
+    medium = segno.make(long_uri, error="m").symbol_size(scale=4)[0]
+    assert medium > segno.make(long_uri, error="l").symbol_size(scale=4)[0]
+    assert f'width="{medium}"' in security.totp_qr_svg(long_uri)
 
 
 @pytest.mark.django_db
@@ -447,3 +452,24 @@ def test_the_last_use_a_minute_ago_exactly_is_not_written_again(fresh_sql, now) 
     ApiToken.objects.update(last_used_at=now - timedelta(minutes=1, microseconds=1))
     security.user_for_token(plain)
     assert ApiToken.objects.get().last_used_at == now
+
+
+@pytest.mark.django_db
+def test_the_compiled_token_query_reads_todays_date_each_time(fresh_sql, monkeypatch) -> None:
+    """An assignment ending today counts today and not tomorrow, with the SQL compiled once."""
+    user = make_user("lastday")
+    today = timezone.localdate()
+    RoleAssignment.objects.create(
+        user=user,
+        role="expert",
+        jurisdiction_kind="enterprise",
+        jurisdiction_code="91370481MA3C000003",
+        valid_until=today,
+    )
+    plain = _token_for(user, expires_at=timezone.now() + timedelta(days=5))
+    found = security.user_for_token(plain)
+    assert found is not None and grants_for(found).assigned_enterprises == {"91370481MA3C000003"}
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(security.timezone, "now", lambda: tomorrow)
+    found = security.user_for_token(plain)
+    assert found is not None and grants_for(found).assigned_enterprises == frozenset()
