@@ -283,3 +283,10 @@ def test_the_environment_setting_is_used_and_named_in_errors(
         risk.ls_bands()
     # an explicit argument wins over the environment
     assert risk.ls_bands("shandong") is risk.LS_BANDS_DEFAULT
+
+
+def test_bad_scores_are_named() -> None:
+    with pytest.raises(ValueError, match="^D: not a number"):
+        risk.lec_danger("x")
+    with pytest.raises(ValueError, match="^R: must not be negative"):
+        risk.ls_level(-1)
