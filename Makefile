@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 VENDOR := anjian/static/vendor
 export ANJIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: docs-images translations browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker
+.PHONY: docs-images translations browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker mutation
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -95,6 +95,23 @@ docs-images: test-browser
 
 bench: install assets
 	$(PY) -m bench
+
+# Mutation testing of the rule code (issue #17), not part of `make test`: mutmut mutates each
+# module listed in pyproject's [tool.mutmut] only_mutate (one line per module), one module after
+# another, each mutant against only the selected tests that run its code; then the score of each
+# module, less the equivalent mutants of mutation/equivalent.toml. `make mutation
+# MUTATE=anjian.standards.risk` runs one module. Starts afresh (mutants/ is rebuilt).
+MUTATE ?= $(shell $(PY) mutation/score.py --modules)
+MUTATION_JOBS ?= 2
+mutation: install assets messages
+	rm -rf mutants && mkdir -p $(ANJIAN_VAR_DIR)
+	for module in $(MUTATE); do \
+	  echo "mutmut: $$module"; log=$(ANJIAN_VAR_DIR)/mutation-$$module.log; \
+	  env -u DATABASE_URL ANJIAN_SHARED_DATA=$(CURDIR)/../shared/data \
+	    $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) "$$module.*" >$$log 2>&1 \
+	    || { tail -c 3000 $$log; exit 1; }; \
+	done
+	$(PY) mutation/score.py $(MUTATE)
 
 # Regenerate the lock file from pyproject.toml (a maintainer's step, not part of the build).
 lock:

@@ -138,9 +138,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "anjian.accounts.security.NotContainingUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Lockout: LOGIN_FAILURE_LIMIT failures within the window lock the account and the client
-# address for LOGIN_LOCKOUT_SECONDS (kept in the database: every web node agrees).
+# Lockout (kept in the database: every web node agrees): LOGIN_FAILURE_LIMIT failed steps
+# (wrong passwords or one-time codes) on one account within the window lock that account for
+# LOGIN_LOCKOUT_SECONDS; a client address is locked only when failures from it within the
+# window name LOGIN_ADDRESS_ACCOUNT_LIMIT distinct accounts (credential stuffing; an office
+# behind one NAT is not locked out by one person's typos), and even then a user who proves a
+# second factor still gets in.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_ACCOUNT_LIMIT = env_int("LOGIN_ADDRESS_ACCOUNT_LIMIT", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 TOTP_ISSUER = env_str("TOTP_ISSUER", "Anjian")

@@ -92,11 +92,15 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
         raise ApiError(401, refused.code, refused.message) from None
     if user.must_change_password:
         raise ApiError(401, "password_change_required", _("请先登录网页修改初始密码。"))
-    needs_otp = user.totp_enabled or security.totp_required(user)
-    if needs_otp and not (
-        user.totp_enabled and services.confirm_totp(user, payload.otp, actor=user)
-    ):
-        raise ApiError(401, "otp_required", _("需要有效的动态口令。"))
+    if user.totp_enabled or security.totp_required(user):
+        try:
+            confirmed = user.totp_enabled and services.confirm_totp(
+                user, payload.otp, actor=user, address=client_address(request)
+            )
+        except services.LoginRefused as refused:
+            raise ApiError(401, refused.code, refused.message) from None
+        if not confirmed:
+            raise ApiError(401, "otp_required", _("需要有效的动态口令。"))
     services.signed_in(user, method="token")
     token, plain = services.create_token(user, actor=user, name=payload.name or "api")
     return {"token": plain, "expires_at": token.expires_at}

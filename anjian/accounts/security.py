@@ -1,7 +1,8 @@
 """Login security (等保 level 3): password policy, lockout, TOTP and personal API tokens.
 
 Lockout state lives in the database (:class:`LoginAttempt`, :class:`Lockout`), never in a
-process, so every web node refuses the same account and the same address.
+process, so every web node refuses the same account and the same address. Wrong passwords and
+wrong one-time codes count alike.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import FilteredRelation, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,65 +74,88 @@ def _window() -> timedelta:
     return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
-def locked_until(username: str, address: str) -> Any:
-    """When the account or the address is locked, until when; else ``None``."""
-    keys = Q(kind=Lockout.Kind.ACCOUNT, key=username.lower())
-    if address:
-        keys |= Q(kind=Lockout.Kind.ADDRESS, key=address)
-    lock = (
-        Lockout.objects.filter(keys, until__gt=timezone.now())
-        .order_by("-until")
-        .values_list("until", flat=True)
-        .first()
-    )
-    return lock
+def _locked(kind: str, key: str) -> bool:
+    return Lockout.objects.filter(kind=kind, key=key, until__gt=timezone.now()).exists()
 
 
-def _failures_since(condition: Q, kind: str, key: str) -> int:
-    now = timezone.now()
-    since = now - _window()
+def account_locked(username: str) -> bool:
+    """Whether the account is locked: then not even the right password and code open it."""
+    return _locked(Lockout.Kind.ACCOUNT, username.lower())
+
+
+def address_locked(address: str) -> bool:
+    """Whether the client address is locked (credential stuffing): only a user who also proves a
+    second factor gets in from it."""
+    return bool(address) and _locked(Lockout.Kind.ADDRESS, address)
+
+
+def _since(kind: str, key: str) -> Any:
+    """Start of the counting window: its length back from now, or the end of the last lock of
+    this key if later (failures before a lock ended are not counted twice)."""
+    since = timezone.now() - _window()
     last_lock = (
         Lockout.objects.filter(kind=kind, key=key)
         .order_by("-until")
         .values_list("until", flat=True)
-    ).first()
-    if last_lock is not None and last_lock > since:
-        since = last_lock
-    return LoginAttempt.objects.filter(condition, succeeded=False, at__gt=since).count()
+        .first()
+    )
+    return max(since, last_lock) if last_lock is not None else since
 
 
-def register_failure(username: str, address: str, user: User | None) -> bool:
-    """Count a failed password; lock the account or address at the limit. True when locked."""
+def _lock(kind: str, key: str, user: User | None) -> None:
+    from anjian.core import audit
+
+    until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    Lockout.objects.create(kind=kind, key=key, until=until)
+    audit.record("lockout", actor=None, obj=user, detail=f"{kind}:{key}")
+
+
+def register_failure(
+    username: str, address: str, user: User | None, *, step: str = "password"
+) -> bool:
+    """Count a failed sign-in step (a wrong password, or a wrong one-time code: ``step="totp"``).
+
+    The account is locked at ``LOGIN_FAILURE_LIMIT`` failures since its last complete sign-in
+    within the window; the address only when failures from it within the window name
+    ``LOGIN_ADDRESS_ACCOUNT_LIMIT`` distinct accounts (credential stuffing), so that one
+    person's typos do not lock out an office behind one NAT. True when the account is locked.
+    """
     from anjian.core import audit
 
     username = username.lower()
     LoginAttempt.objects.create(username=username, client_address=address, succeeded=False)
-    audit.record("login_failed", actor=None, obj=user, detail=username)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    until = timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    locked = False
+    detail = username if step == "password" else f"{username} ({step})"
+    audit.record("login_failed", actor=None, obj=user, detail=detail)
+    failures = LoginAttempt.objects.filter(succeeded=False)
     last_success = (
         LoginAttempt.objects.filter(username=username, succeeded=True)
         .order_by("-at")
         .values_list("at", flat=True)
         .first()
     )
-    account_q = Q(username=username)
+    since = _since(Lockout.Kind.ACCOUNT, username)
     if last_success is not None:
-        account_q &= Q(at__gt=last_success)
-    checks = [(Lockout.Kind.ACCOUNT, username, account_q)]
-    if address:
-        checks.append((Lockout.Kind.ADDRESS, address, Q(client_address=address)))
-    for kind, key, condition in checks:
-        if _failures_since(condition, kind, key) >= limit:
-            Lockout.objects.create(kind=kind, key=key, until=until)
-            audit.record("lockout", actor=None, obj=user, detail=f"{kind}:{key}")
-            locked = True
-    return locked
+        since = max(since, last_success)
+    account_locked = (
+        failures.filter(username=username, at__gt=since).count() >= settings.LOGIN_FAILURE_LIMIT
+    )
+    if account_locked:
+        _lock(Lockout.Kind.ACCOUNT, username, user)
+    if address and not address_locked(address):
+        accounts = (
+            failures.filter(client_address=address, at__gt=_since(Lockout.Kind.ADDRESS, address))
+            .values("username")
+            .distinct()
+            .count()
+        )
+        if accounts >= settings.LOGIN_ADDRESS_ACCOUNT_LIMIT:
+            _lock(Lockout.Kind.ADDRESS, address, user)
+    return account_locked
 
 
 def register_success(user: User, address: str) -> None:
-    """A good password: recorded so that the account's failure count starts again."""
+    """A complete sign-in (the password, and the one-time code where one is configured):
+    recorded so that the account's failure count starts again."""
     LoginAttempt.objects.create(
         username=user.username.lower(), client_address=address, succeeded=True
     )

@@ -34,29 +34,47 @@ class LoginRefused(Exception):
         self.message = message
 
 
+def _locked_refusal() -> LoginRefused:
+    return LoginRefused("locked", _("登录失败次数过多，账号或地址已锁定，请15分钟后再试。"))
+
+
 # --- signing in ---------------------------------------------------------------------------------
 
 
 def check_password_login(username: str, password: str, *, address: str) -> User:
     """The user whose password this is, under the lockout rules; else :class:`LoginRefused`.
 
+    A locked account is refused before its password is checked. At a locked address only a
+    user with a second factor gets past the password (the one-time code is still to come).
     Failures are committed even though the caller sees an exception: the count must survive.
+    A user without a second factor has signed in completely here; the others once
+    :func:`confirm_totp` accepts their code.
     """
     username = (username or "").strip()
-    if security.locked_until(username.lower(), address):
+    if security.account_locked(username):
         with transaction.atomic():
             audit.record("login_failed", actor=None, detail=f"{username.lower()} (locked)")
-        raise LoginRefused("locked", _("登录失败次数过多，账号或地址已锁定，请15分钟后再试。"))
+        raise _locked_refusal()
     user = authenticate(username=username, password=password)
     if user is None:
         with transaction.atomic():
             known = User.objects.filter(username__iexact=username).first()
             locked = security.register_failure(username, address, known)
-        if locked:
-            raise LoginRefused("locked", _("登录失败次数过多，账号或地址已锁定，请15分钟后再试。"))
+        if locked or security.address_locked(address):
+            raise _locked_refusal()
         raise LoginRefused("invalid", _("用户名或密码错误。"))
-    with transaction.atomic():
-        security.register_success(user, address)
+    if not user.totp_enabled:
+        if security.address_locked(address):
+            with transaction.atomic():
+                audit.record(
+                    "login_failed",
+                    actor=None,
+                    obj=user,
+                    detail=f"{username.lower()} (address locked)",
+                )
+            raise _locked_refusal()
+        with transaction.atomic():
+            security.register_success(user, address)
     return user
 
 
@@ -73,17 +91,32 @@ def signed_out(user: Any, *, reason: str = "") -> None:
     audit.record("logout", actor=user, obj=user if user is not None else None, detail=reason)
 
 
-@transaction.atomic
-def confirm_totp(user: User, code: str, *, actor: Any) -> bool:
-    """Check a TOTP code at sign-in; a code's time step is accepted once (no replay)."""
-    counter = security.totp_matches(user.totp_secret, code, user.totp_last_counter)
-    if not counter:
-        audit.record("login_failed", actor=None, obj=user, detail="totp")
+def confirm_totp(user: User, code: str, *, actor: Any, address: str = "") -> bool:
+    """Check a TOTP code at sign-in; a code's time step is accepted once (no replay).
+
+    A wrong (or replayed) code counts like a wrong password; :class:`LoginRefused` when the
+    account is locked, before or by this code. An empty code is no guess and is not counted.
+    """
+    if security.account_locked(user.username):
+        with transaction.atomic():
+            audit.record("login_failed", actor=None, obj=user, detail="totp (locked)")
+        raise _locked_refusal()
+    if not (code or "").strip():
         return False
-    claimed = User.objects.filter(pk=user.pk, totp_last_counter__lt=counter).update(
-        totp_last_counter=counter
-    )
-    return bool(claimed)
+    with transaction.atomic():
+        counter = security.totp_matches(user.totp_secret, code, user.totp_last_counter)
+        claimed = bool(counter) and bool(
+            User.objects.filter(pk=user.pk, totp_last_counter__lt=counter).update(
+                totp_last_counter=counter
+            )
+        )
+        if claimed:
+            security.register_success(user, address)
+            return True
+        locked = security.register_failure(user.username, address, user, step="totp")
+    if locked:
+        raise _locked_refusal()
+    return False
 
 
 # --- passwords ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,7 +96,16 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user: Any = request.user
-        if services.confirm_totp(user, form.cleaned_data["code"], actor=user):
+        try:
+            confirmed = services.confirm_totp(
+                user, form.cleaned_data["code"], actor=user, address=client_address(request)
+            )
+        except services.LoginRefused as refused:
+            request._anjian_logout_reason = "locked"  # type: ignore[attr-defined]
+            logout(request)  # the account is locked: the half-signed-in session ends
+            messages.error(request, refused.message)
+            return redirect("accounts:login")
+        if confirmed:
             request.session.cycle_key()  # a new session id once the second factor is proven
             _finish_step(request, "totp")
             services.signed_in(user, method="totp", pending=request.session[PENDING_KEY])

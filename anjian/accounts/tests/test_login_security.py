@@ -89,13 +89,102 @@ def test_lockout_expires_after_fifteen_minutes(client, town_code):
     assert response.status_code == 302
 
 
-def test_five_failures_from_one_address_lock_that_address(client, town_code):
-    make_user("other", ("town", town_code))
-    for number in range(5):
+def test_failures_from_one_address_do_not_lock_out_the_office(client, town_code):
+    """Behind one NAT, one person's five typos lock that person's account, nobody else's."""
+    make_user("typist", ("town", town_code))
+    make_user("colleague", ("town", town_code))
+    for _ in range(5):
+        _login(client, "typist", "wrong-password", address="10.2.0.1")
+    for number in range(4):
         _login(client, f"nobody{number}", "wrong-password", address="10.2.0.1")
-    assert Lockout.objects.filter(kind="address", key="10.2.0.1").exists()
-    assert "锁定" in _login(client, "other", address="10.2.0.1").content.decode()
-    assert _login(Client(), "other", address="10.2.0.2").status_code == 302
+    assert Lockout.objects.filter(kind="account", key="typist").exists()
+    assert not Lockout.objects.filter(kind="address").exists()
+    assert _login(Client(), "colleague", address="10.2.0.1").status_code == 302
+
+
+def _fail_on_accounts(count: int, address: str) -> None:
+    for number in range(count):
+        _login(Client(), f"stuffed{number}", "wrong-password", address=address)
+
+
+def test_an_address_failing_on_many_accounts_is_locked(client, town_code, settings):
+    assert settings.LOGIN_ADDRESS_ACCOUNT_LIMIT == 20
+    settings.LOGIN_ADDRESS_ACCOUNT_LIMIT = 4  # configurable; the rule is the same at 20
+    make_user("bystander", ("town", town_code))
+    _fail_on_accounts(3, "10.2.1.1")
+    _login(Client(), "stuffed0", "wrong-password", address="10.2.1.1")  # an account counts once
+    assert not Lockout.objects.filter(kind="address").exists()
+    _fail_on_accounts(4, "10.2.1.1")
+    lock = Lockout.objects.get(kind="address", key="10.2.1.1")
+    assert timedelta(minutes=14) < lock.until - timezone.now() <= timedelta(minutes=15)
+    assert "lockout" in _actions()
+    response = _login(client, "bystander", address="10.2.1.1")
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert _login(Client(), "bystander", address="10.2.1.2").status_code == 302
+
+
+def test_a_locked_address_still_lets_in_a_user_with_a_second_factor(client, town_code, settings):
+    settings.LOGIN_ADDRESS_ACCOUNT_LIMIT = 3
+    user = make_user("careful", ("town", town_code))
+    totp = _enable_totp(user)
+    _fail_on_accounts(3, "10.2.2.1")
+    assert Lockout.objects.filter(kind="address", key="10.2.2.1").exists()
+    assert (
+        "锁定" in _login(client, "careful", "wrong-password", address="10.2.2.1").content.decode()
+    )
+    response = _login(client, "careful", address="10.2.2.1")
+    assert response["Location"] == "/accounts/totp/"
+    response = client.post("/accounts/totp/", {"code": totp.now()}, REMOTE_ADDR="10.2.2.1")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def _lock_ended_a_minute_ago() -> None:
+    """The failures were two minutes ago, still inside the 15-minute window; the lock ended."""
+    LoginAttempt.objects.update(at=timezone.now() - timedelta(minutes=2))
+    Lockout.objects.update(until=timezone.now() - timedelta(minutes=1))
+
+
+def test_the_address_count_starts_again_after_its_lock(town_code, settings):
+    settings.LOGIN_ADDRESS_ACCOUNT_LIMIT = 2
+    _fail_on_accounts(2, "10.2.3.1")
+    _lock_ended_a_minute_ago()
+    _login(Client(), "later", "wrong-password", address="10.2.3.1")
+    assert Lockout.objects.filter(kind="address").count() == 1
+
+
+def test_the_account_limit_is_configurable(client, town_code, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    make_user("strict", ("town", town_code))
+    for _ in range(2):
+        _login(client, "strict", "wrong-password")
+    assert not Lockout.objects.exists()
+    _login(client, "strict", "wrong-password")
+    assert Lockout.objects.filter(kind="account", key="strict").exists()
+
+
+def test_four_failures_do_not_lock_and_the_account_still_opens(client, town_code):
+    make_user("nearly", ("town", town_code))
+    for _ in range(4):
+        response = _login(client, "nearly", "wrong-password")
+        assert "用户名或密码错误" in response.content.decode()
+    assert not Lockout.objects.exists()
+    assert _login(client, "nearly").status_code == 302
+
+
+def test_an_expired_lock_opens_the_account_and_its_failures_are_not_counted_again(
+    client, town_code
+):
+    make_user("released", ("town", town_code))
+    for _ in range(5):
+        _login(Client(), "released", "wrong-password")
+    assert security.account_locked("Released")
+    _lock_ended_a_minute_ago()
+    assert not security.account_locked("released")
+    _login(Client(), "released", "wrong-password")
+    assert Lockout.objects.count() == 1
+    assert _login(client, "released").status_code == 302
 
 
 def test_failures_older_than_the_window_do_not_count(client, town_code):
@@ -251,6 +340,77 @@ def test_totp_is_asked_after_the_password(client, town_code):
     response = client.post("/accounts/totp/", {"code": totp.now()})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_wrong_totp_codes_on_the_totp_page_lock_the_account(client, town_code):
+    user = make_user("guesser", ("town", town_code))
+    totp = _enable_totp(user)
+    _login(client, "guesser")
+    for _ in range(4):
+        response = client.post("/accounts/totp/", {"code": "000000"})
+        assert response.status_code == 200
+    assert not Lockout.objects.exists()
+    response = client.post("/accounts/totp/", {"code": "000000"})
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert Lockout.objects.filter(kind="account", key="guesser").exists()
+    assert AuditLog.objects.filter(action="login_failed", detail="guesser (totp)").count() == 5
+    # neither the password nor a right code opens the locked account
+    assert "锁定" in _login(client, "guesser").content.decode()
+    with pytest.raises(services.LoginRefused):
+        services.confirm_totp(user, totp.now(), actor=user)
+
+
+def test_the_password_does_not_reset_the_count_of_wrong_codes(town_code):
+    """Each new session after the right password keeps counting: 3 + 2 wrong codes lock."""
+    user = make_user("persistent", ("town", town_code))
+    _enable_totp(user)
+    first = Client()
+    _login(first, "persistent")
+    for _ in range(3):
+        first.post("/accounts/totp/", {"code": "000000"})
+    second = Client()
+    _login(second, "persistent")
+    second.post("/accounts/totp/", {"code": "000000"})
+    assert not Lockout.objects.exists()
+    assert second.post("/accounts/totp/", {"code": "000000"})["Location"] == "/accounts/login/"
+    assert security.account_locked("persistent")
+
+
+def test_wrong_codes_with_the_right_password_lock_the_token_request(client):
+    admin = make_user("apiguess", ("admin", CITY_CODE))
+    totp = _enable_totp(admin)
+    payload = {"username": "apiguess", "password": TEST_PASSWORD, "otp": "000000"}
+    for _ in range(4):
+        response = client.post("/api/v1/auth/token", payload, content_type="application/json")
+        assert (response.status_code, response.json()["code"]) == (401, "otp_required")
+    response = client.post("/api/v1/auth/token", payload, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (401, "locked")
+    payload["otp"] = totp.now()
+    response = client.post("/api/v1/auth/token", payload, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (401, "locked")
+    assert not ApiToken.objects.exists()
+
+
+def test_an_empty_code_is_not_a_guess(client):
+    admin = make_user("apiempty", ("admin", CITY_CODE))
+    _enable_totp(admin)
+    payload = {"username": "apiempty", "password": TEST_PASSWORD}
+    for _ in range(6):
+        response = client.post("/api/v1/auth/token", payload, content_type="application/json")
+        assert response.json()["code"] == "otp_required"
+    assert not Lockout.objects.exists()
+
+
+def test_a_right_code_restarts_the_count(town_code):
+    user = make_user("recovering", ("town", town_code))
+    totp = _enable_totp(user)
+    for _ in range(4):
+        assert not services.confirm_totp(user, "000000", actor=user)
+    assert services.confirm_totp(user, totp.now(), actor=user)
+    user.refresh_from_db()
+    assert not services.confirm_totp(user, "000000", actor=user)
+    assert not Lockout.objects.exists()
 
 
 def test_a_totp_code_cannot_be_replayed(town_code):

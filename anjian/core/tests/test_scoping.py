@@ -49,3 +49,33 @@ def test_inactive_or_anonymous_users_see_nothing():
     assert not Grid.objects.visible_to(AnonymousUser()).exists()
     assert not Grid.objects.visible_to(None).exists()
     assert town
+
+
+def test_reading_and_writing_are_scoped_apart():
+    """Reference data: every user reads a town, only the city office and the administrator
+    change one (``scope_q`` is asked with ``write`` as the method says)."""
+    town = Town.objects.order_by("code").first()
+    reader = make_user("reader", (Role.TOWN, town.code))
+    writer = make_user("writer", (Role.CITY, "370481000000"))
+    assert get_visible_or_404(Town.objects, reader, pk=town.pk) == town
+    with pytest.raises(Http404):
+        get_editable_or_404(Town.objects, reader, pk=town.pk)
+    assert not Town.objects.editable_by(reader).exists()
+    assert get_editable_or_404(Town.objects, writer, pk=town.pk) == town
+    assert Town.objects.editable_by(writer).count() == Town.objects.count()
+    ensure_editable(town, writer)  # in scope: no exception
+    with pytest.raises(PermissionDenied, match="out of scope"):
+        ensure_editable(town, reader)
+
+
+def test_grants_come_only_from_the_registered_provider(monkeypatch):
+    from anjian.core import scoping
+
+    user = make_user("provided", (Role.CITY, "370481000000"))
+    monkeypatch.setattr(scoping, "_grants_provider", None)
+    with pytest.raises(RuntimeError, match="no grants provider registered"):
+        scoping.grants_of(user)
+    seen = []
+    scoping.register_grants_provider(lambda who: seen.append(who) or "grants")
+    assert scoping.grants_of(user) == "grants"
+    assert seen == [user]
