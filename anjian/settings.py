@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from celery.schedules import crontab
 
 from anjian.env import env_bool, env_int, env_list, env_str
 
@@ -153,7 +153,9 @@ PASSWORD_HASHERS = [
 
 # Internationalisation: Chinese first, English complete beside it.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# The language switch names each language in itself (Django's ``name_local``: 简体中文,
+# English), never translated: a reader looks for their own language's name, not "英语".
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "anjian" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -226,6 +228,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-login-attempts": {
         "task": "anjian.accounts.tasks.purge_login_attempts",
         "schedule": 24 * 3600.0,
+    },
+    # Once a day in the morning; a reminder is sent once whatever the schedule (claimed in
+    # the database), so a missed or repeated run neither loses nor repeats one.
+    "licence-reminders": {
+        "task": "anjian.enterprises.tasks.send_licence_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
