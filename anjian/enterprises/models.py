@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from anjian.core.scoping import NOTHING, ScopedQuerySet
-from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus, StandardisationGrade
+from anjian.enterprises.choices import (
+    ChangeRequestState,
+    EnterpriseStatus,
+    ReminderKind,
+    StandardisationGrade,
+)
 from anjian.orgs.models import Town
 
 if TYPE_CHECKING:
@@ -345,6 +350,38 @@ class Licence(models.Model):
         return Q(enterprise__in=Enterprise.objects.filter(Enterprise.scope_q(grants, write=write)))
 
 
+class LicenceReminder(models.Model):
+    """That one reminder of one licence's expiry was sent: the claim that keeps the daily task
+    (and two workers running it at once) from sending it twice.
+
+    One row per licence, kind and expiry date: a renewed licence (a new ``expires_on``) is
+    reminded again. Written by ``tasks.send_licence_reminders`` only, with a conditional insert
+    (the unique constraint decides who sends). Self-contained until the deadline engine in
+    core can carry licence expiry (docs/enterprises.md, "Notifications").
+    """
+
+    licence = models.ForeignKey(
+        Licence, models.CASCADE, related_name="reminders", verbose_name=_("证照")
+    )
+    kind = models.CharField(_("提醒"), max_length=10, choices=ReminderKind.choices)
+    expires_on = models.DateField(_("有效期至"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    audit_safety_net = False  # a technical claim; the notifications are the record users see
+
+    class Meta:
+        verbose_name = _("证照到期提醒")
+        verbose_name_plural = _("证照到期提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "kind", "expires_on"], name="unique_licence_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.kind} {self.expires_on}"
+
+
 class ChangeRequestQuerySet(ScopedQuerySet["ChangeRequest"]):
     pass
 
@@ -356,6 +393,8 @@ class ChangeRequest(models.Model):
         Enterprise, models.CASCADE, related_name="change_requests", verbose_name=_("企业")
     )
     changes = models.JSONField(_("申请变更"))
+    # The values the request would replace, as they stood when it was made (same keys).
+    previous = models.JSONField(_("变更前"), default=dict, blank=True)
     reason = models.TextField(_("变更理由"), blank=True)
     state = models.CharField(
         _("状态"),

@@ -37,6 +37,7 @@ from anjian.enterprises.importer import apply_import, plan_import
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.panels import PANELS
 from anjian.enterprises.queries import (
+    change_rows,
     department_sources,
     licence_states,
     map_points,
@@ -451,7 +452,7 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
     )
     visible = ChangeRequest.objects.visible_to(request.user).select_related("enterprise")[:50]
     context = {
-        "decidable": decidable.select_related("enterprise", "requested_by"),
+        "decidable": change_rows(decidable.select_related("enterprise", "requested_by")),
         "recent": visible,
     }
     return render(request, "enterprises/change_requests.html", context)
