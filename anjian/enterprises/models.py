@@ -31,6 +31,8 @@ from anjian.orgs.models import Town
 if TYPE_CHECKING:
     from anjian.accounts.access import Grants
 
+# A credit code matches anywhere from this many characters on (search).
+CODE_SEARCH_MIN = 4
 # Identity fields: an enterprise user may propose changes, the town decides (issue 5).
 IDENTITY_FIELDS = ("name", "credit_code", "longitude", "latitude", "town")
 
@@ -100,16 +102,28 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
         return rows
 
     def search(self, text: str) -> EnterpriseQuerySet:
-        """By name, pinyin initials or credit code (prefix)."""
+        """By any part of the name, of its pinyin initials, or of the credit code.
+
+        Initials match anywhere in the initials of the whole name (``FZLT`` finds
+        滕州市丰振炼铁厂, ``TZSFZLTC``): what a reader types, with or without the 滕州市
+        prefix, is a substring of those. The credit code matches anywhere from four
+        characters on (fewer: from its start only, or nearly every code would match "91").
+        Text that is not plain letters and digits can only be part of a name. On PostgreSQL
+        the contains lookups read trigram indexes (migration 0006), fast at 100,000
+        enterprises; SQLite scans.
+        """
         text = text.strip()
         if not text:
             return self
-        upper = text.upper()
-        return self.filter(
-            Q(name__contains=text)
-            | Q(name_initials__startswith=upper)
-            | Q(credit_code__startswith=upper)
-        )
+        condition = Q(name__contains=text)
+        if text.isascii() and text.isalnum():
+            upper = text.upper()
+            condition |= Q(name_initials__contains=upper)
+            if len(upper) >= CODE_SEARCH_MIN:
+                condition |= Q(credit_code__contains=upper)
+            else:
+                condition |= Q(credit_code__startswith=upper)
+        return self.filter(condition)
 
 
 def _on_town_or_status(node: Any, alias: str) -> bool:
