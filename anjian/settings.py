@@ -265,6 +265,21 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 90)
 LICENCE_EXPIRY_WARNING_DAYS = env_int("LICENCE_EXPIRY_WARNING_DAYS", 30)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 
+# The enterprise map's base layer: the URL template of a tile server ({z}/{x}/{y}), e.g. the
+# intranet's 天地图 or the city's own; empty (the default): no tiles, only the offline city
+# boundary, so that the map works without any other host. Its attribution, shown as written.
+MAP_TILE_URL = env_str("ANJIAN_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("ANJIAN_MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL and not (
+    all(part in MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+    and MAP_TILE_URL.startswith(("https://", "http://", "/"))
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "ANJIAN_MAP_TILE_URL must be an http(s) or /path URL template with {z}, {x} and {y}."
+    )
+
 # Audit log (等保 level 3): kept at least 180 days; a lower value refuses to start.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 if AUDIT_RETENTION_DAYS < 180:

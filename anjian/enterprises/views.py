@@ -80,6 +80,18 @@ def _filtered(request: HttpRequest) -> tuple[EnterpriseFilter, Any]:
     return filters, filters.apply(Enterprise.objects.visible_to(request.user))
 
 
+def _filter_context(filters: EnterpriseFilter) -> dict[str, Any]:
+    """What the filter fields (``_filter_fields.html``) of the list and the map need."""
+    return {
+        "filters": filters,
+        "query_string": filters.query_string(),
+        "towns": Town.objects.all(),
+        "categories": SupervisionCategory.objects.key_list(),
+        "statuses": EnterpriseStatus.choices,
+        "licence_warning_days": settings.LICENCE_EXPIRY_WARNING_DAYS,
+    }
+
+
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     """The registry with filters and search; htmx swaps only the table."""
@@ -95,15 +107,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         enterprise.licence_state = states.get(enterprise.pk, "")
     grants = grants_for(request.user)
     context = {
+        **_filter_context(filters),
         "page": page,
-        "filters": filters,
-        "query_string": filters.query_string(),
-        "towns": Town.objects.all(),
-        "categories": SupervisionCategory.objects.key_list(),
-        "statuses": EnterpriseStatus.choices,
         "counts": status_counts(enterprises),
         "may_import": grants.has(*IMPORTERS),
-        "licence_warning_days": settings.LICENCE_EXPIRY_WARNING_DAYS,
     }
     template = template_for(request, "enterprises/list.html", "enterprises/_table.html")
     return render(request, template, context)
@@ -303,13 +310,14 @@ def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enterprise_map(request: HttpRequest) -> HttpResponse:
-    """Map of the enterprises the user sees (offline: boundary polygon and markers, no tiles)."""
-    filters = EnterpriseFilter.from_params(request.GET)
-    return render(
-        request,
-        "enterprises/map.html",
-        {"filters": filters, "query_string": filters.query_string()},
-    )
+    """Map of the enterprises the user sees, with the list's filters: offline (boundary polygon
+    and markers) unless ``MAP_TILE_URL`` names the intranet's tile server."""
+    context = {
+        **_filter_context(EnterpriseFilter.from_params(request.GET)),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "enterprises/map.html", context)
 
 
 @login_required

@@ -38,3 +38,20 @@ def test_demo_enterprises_are_valid_and_idempotent():
         .values_list("town__code", flat=True)
         .order_by("town__code")
     ) == list(Town.objects.order_by("code").values_list("code", flat=True)[:2])
+
+
+def test_demo_enterprises_lie_around_their_own_towns_seat():
+    import math
+
+    demo.build(DemoContext(seed=11, options={"enterprises": 120}))
+    seats = demo.town_seats()
+    shape = city_shape()
+    assert set(seats) == set(Town.objects.values_list("code", flat=True))
+    assert all(shape.contains(*seat) for seat in seats.values())
+    for enterprise in Enterprise.objects.select_related("town"):
+        lng, lat = seats[enterprise.town.code]
+        km = math.hypot(
+            (enterprise.longitude - lng) * 111.32 * math.cos(math.radians(lat)),
+            (enterprise.latitude - lat) * 111.32,
+        )
+        assert km <= demo.SEAT_RADIUS_KM + 0.01, (enterprise.town.name, km)
