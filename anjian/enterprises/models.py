@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Lookup, Q, Sum
+from django.db.models import Lookup, Q, Sum, Value
 from django.db.models.expressions import Col
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import In
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import GreaterThan, In
 from django.db.models.sql import Query
 from django.db.models.sql.where import WhereNode
 from django.utils import timezone
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 # A credit code matches anywhere from this many characters on (search).
 CODE_SEARCH_MIN = 4
+# pg_trgm's unit: shorter search texts cannot use a trigram index.
+TRIGRAM = 3
 # Identity fields: an enterprise user may propose changes, the town decides (issue 5).
 IDENTITY_FIELDS = ("name", "credit_code", "longitude", "latitude", "town")
 
@@ -115,15 +117,25 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
         text = text.strip()
         if not text:
             return self
-        condition = Q(name__contains=text)
+        condition = _contains("name", text)
         if text.isascii() and text.isalnum():
             upper = text.upper()
-            condition |= Q(name_initials__contains=upper)
+            condition |= _contains("name_initials", upper)
             if len(upper) >= CODE_SEARCH_MIN:
-                condition |= Q(credit_code__contains=upper)
+                condition |= _contains("credit_code", upper)
             else:
                 condition |= Q(credit_code__startswith=upper)
         return self.filter(condition)
+
+
+def _contains(field: str, text: str) -> Q:
+    """``field`` contains ``text``. Shorter than a trigram, the text gives the trigram index
+    nothing to look up, and scanning the whole GIN index costs several times a plain scan of
+    the table; the prepared statement's generic plan cannot tell (it does not see the text),
+    so short texts are asked as ``strpos``, which no index serves: a plain scan."""
+    if len(text) >= TRIGRAM:
+        return Q(**{f"{field}__contains": text})
+    return Q(GreaterThan(StrIndex(field, Value(text)), 0))
 
 
 def _on_town_or_status(node: Any, alias: str) -> bool:

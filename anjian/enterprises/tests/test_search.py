@@ -28,7 +28,7 @@ def _names(text: str) -> set[str]:
     return set(Enterprise.objects.search(text).values_list("name", flat=True))
 
 
-@pytest.mark.parametrize("text", ["fzlt", "FZLTC", "tzsfz", "zlt", "丰振", "炼铁厂"])
+@pytest.mark.parametrize("text", ["fzlt", "FZLTC", "tzsfz", "zlt", "zl", "丰振", "炼铁厂", "铁"])
 def test_initials_or_name_of_any_part_find_the_enterprise(smelter, others, text):
     assert _names(text) == {"滕州市丰振炼铁厂"}
 
@@ -68,3 +68,15 @@ def test_on_postgresql_each_contains_lookup_can_read_a_trigram_index(smelter):
         "enterprise_credit_code_trgm",
     ):
         assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm indexes: PostgreSQL only")
+def test_on_postgresql_a_text_shorter_than_a_trigram_never_reads_the_trigram_indexes(smelter):
+    """Such a text gives the index nothing to look up: reading all of it would be slower
+    than a plain scan, and a generic plan could not tell the two apart."""
+    sql, params = Enterprise.objects.search("ZL").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "_trgm" not in plan, plan
