@@ -64,7 +64,7 @@ def change_requested(change_request: ChangeRequest) -> int:
 
     enterprise = change_request.enterprise
     with translation.override(settings.LANGUAGE_CODE):
-        [(_request, rows)] = change_rows([change_request])
+        rows = change_rows([change_request])[0][1]
         changes = _("；").join(f"{row.label}{_('：')}{row.before} → {row.after}" for row in rows)
         title = _("企业信息变更待审核：%(name)s") % {"name": enterprise.name}
         body = _("%(who)s申请变更 %(changes)s") % {
