@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+from celery.schedules import crontab
 
 from anjian.env import env_bool, env_int, env_list, env_str
 
@@ -161,7 +161,9 @@ PASSWORD_HASHERS = [
 
 # Internationalisation: Chinese first, English complete beside it.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# The language switch names each language in itself (Django's ``name_local``: 简体中文,
+# English), never translated: a reader looks for their own language's name, not "英语".
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "anjian" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -208,6 +210,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 
 
+# The enterprise map's base layer: the URL template of a tile server ({z}/{x}/{y}), e.g. the
+# intranet's 天地图 or the city's own; empty (the default): no tiles, only the offline city
+# boundary, so that the map works without any other host. Its attribution, shown as written.
+MAP_TILE_URL = env_str("ANJIAN_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("ANJIAN_MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL and not (
+    all(part in MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+    and MAP_TILE_URL.startswith(("https://", "http://", "/"))
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "ANJIAN_MAP_TILE_URL must be an http(s) or /path URL template with {z}, {x} and {y}."
+    )
+
+
 # Content-Security-Policy in both modes (django-csp): scripts, styles, fonts, connections and
 # frames from our own origin only; no inline script, no inline event handler, no inline style
 # (the base template's htmx-config keeps htmx from adding one; scripts live in static files).
@@ -222,7 +240,7 @@ def _csp_origin(url: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}"]
 
 
-CSP_MAP_TILE_ORIGINS = _csp_origin(str(globals().get("ANJIAN_MAP_TILE_URL") or ""))
+CSP_MAP_TILE_ORIGINS = _csp_origin(MAP_TILE_URL)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -274,6 +292,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-login-attempts": {
         "task": "anjian.accounts.tasks.purge_login_attempts",
         "schedule": 24 * 3600.0,
+    },
+    # Once a day in the morning; a reminder is sent once whatever the schedule (claimed in
+    # the database), so a missed or repeated run neither loses nor repeats one.
+    "licence-reminders": {
+        "task": "anjian.enterprises.tasks.send_licence_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 

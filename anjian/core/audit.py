@@ -54,11 +54,22 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.middleware import current_client_address, current_request_id
 from anjian.core.models import AuditChainHead, AuditLog
 
-__all__ = ["bulk", "purge", "record", "snapshot", "verify"]
+__all__ = [
+    "ACTION_LABELS",
+    "action_label",
+    "bulk",
+    "purge",
+    "record",
+    "register_action_labels",
+    "snapshot",
+    "verify",
+]
 
 REDACTED_FIELDS = frozenset({"password", "totp_secret", "token_hash", "secret"})
 REDACTED = "***"
@@ -158,6 +169,41 @@ def _object_fields(obj: models.Model | None) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     return obj._meta.label_lower, "" if obj.pk is None else str(obj.pk), str(obj)[:200]
+
+
+# What each action code reads as in the UI (the log itself keeps the code). Modules add their
+# own codes with :func:`register_action_labels` from ``AppConfig.ready``.
+ACTION_LABELS: dict[str, Promise] = {
+    "create": pgettext_lazy("audit action", "新建"),
+    "update": pgettext_lazy("audit action", "修改"),
+    "delete": pgettext_lazy("audit action", "删除"),
+    "transition": pgettext_lazy("audit action", "状态变更"),
+    "login": pgettext_lazy("audit action", "登录"),
+    "login_failed": pgettext_lazy("audit action", "登录失败"),
+    "logout": pgettext_lazy("audit action", "退出登录"),
+    "lockout": pgettext_lazy("audit action", "锁定"),
+    "export": pgettext_lazy("audit action", "导出"),
+    "import": pgettext_lazy("audit action", "导入"),
+    "purge": pgettext_lazy("audit action", "清理过期记录"),
+    "role_change": pgettext_lazy("audit action", "角色变更"),
+    "password_change": pgettext_lazy("audit action", "修改密码"),
+    "password_reset": pgettext_lazy("audit action", "重置密码"),
+    "token_create": pgettext_lazy("audit action", "创建接口令牌"),
+    "token_revoke": pgettext_lazy("audit action", "撤销接口令牌"),
+    "totp_enable": pgettext_lazy("audit action", "启用动态口令"),
+    "totp_disable": pgettext_lazy("audit action", "停用动态口令"),
+}
+
+
+def register_action_labels(labels: dict[str, Promise]) -> None:
+    """Add (or replace) the UI labels of a module's own action codes."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The translated label of an action code; the code itself when it has none."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
 
 
 def record(

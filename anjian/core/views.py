@@ -53,11 +53,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one notification read (htmx swaps the row)."""
+    """Mark one notification read (htmx swaps the row, and the bell's count out of band)."""
     notification = get_visible_or_404(Notification.objects, request.user, pk=pk)
     services.mark_read(notification, actor=request.user)
     if request.headers.get("HX-Request"):
-        return render(request, "core/_notification.html", {"n": notification})
+        return render(request, "core/_notification_read.html", {"n": notification})
     return redirect("core:inbox")
 
 

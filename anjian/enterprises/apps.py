@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterprisesConfig(AppConfig):
@@ -8,7 +9,15 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业档案")
 
     def ready(self) -> None:
+        from anjian.core.audit import register_action_labels
         from anjian.core.sheets import flow
         from anjian.enterprises.importer import IMPORTER
 
         flow.register(IMPORTER)
+        register_action_labels(
+            {
+                "change_requested": pgettext_lazy("audit action", "提交变更申请"),
+                "approve": pgettext_lazy("audit action", "批准"),
+                "reject": pgettext_lazy("audit action", "驳回"),
+            }
+        )

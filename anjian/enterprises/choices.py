@@ -27,3 +27,10 @@ class ChangeRequestState(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("已驳回")
+
+
+class ReminderKind(models.TextChoices):
+    """Which licence reminder was sent (see ``tasks.send_licence_reminders``)."""
+
+    EXPIRING = "expiring", _("即将到期")
+    EXPIRED = "expired", _("已过期")

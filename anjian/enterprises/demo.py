@@ -2,13 +2,17 @@
 
 ``load_demo --enterprises N`` (default 2,000; 100,000 for the benchmarks). Codes carry valid
 GB 32100-2015 check characters (and GB 11714 organisation-code check digits), locations fall
-inside the city's boundary, categories follow the industries (:mod:`categories`). Enterprise
-number *i* < 21 lies in the *i*-th town by code, so the demo accounts' enterprises (numbers 0
-and 1) are in the demo towns ``town_a`` and ``town_b``.
+inside the city's boundary within a few kilometres of their own town's approximate seat
+(``orgs/data/town_seats.csv``: the reference data has no town boundaries), categories follow
+the industries (:mod:`categories`). Enterprise number *i* < 21 lies in the *i*-th town by
+code, so the demo accounts' enterprises (numbers 0 and 1) are in the demo towns ``town_a``
+and ``town_b``.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 import random
 import re
 import zlib
@@ -20,11 +24,12 @@ from anjian.core.democity import DemoContext
 from anjian.enterprises.categories import CategoryIndex
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.credit_code import check_character
-from anjian.enterprises.geo import city_shape
+from anjian.enterprises.geo import CityShape, city_shape
 from anjian.enterprises.models import Enterprise, Licence, name_initials
 from anjian.enterprises.services import DepartmentIndex
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Grid, Industry, Town
+from anjian.orgs.services import APP_DATA_DIR
 
 _BATCH = 2000
 _TRADE_CHARS = (
@@ -47,6 +52,9 @@ _INSURERS = ("中国人民财产保险", "中国平安财产保险", "中华联�
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _SECTION_WEIGHT = {"C": 6, "B": 2, "E": 2, "F": 2, "G": 2, "H": 1}
+# Demo enterprises lie within this distance of their town's approximate seat.
+SEAT_RADIUS_KM = 3.0
+_KM_PER_DEGREE = 111.32
 
 
 def _org_code(rng: random.Random) -> str:
@@ -114,6 +122,36 @@ def _demo_licence(enterprise: Enterprise, industry: Industry, today: date) -> Li
     )
 
 
+def town_seats() -> dict[str, tuple[float, float]]:
+    """Approximate seats of the towns by code (``orgs/data/town_seats.csv``; see its README:
+    estimated, for demo placement only, until town boundaries are obtained)."""
+    with (APP_DATA_DIR / "town_seats.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: (float(row["longitude"]), float(row["latitude"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+def _point(
+    rng: random.Random, shape: CityShape, seat: tuple[float, float] | None
+) -> tuple[float, float]:
+    """A point inside the city: within ``SEAT_RADIUS_KM`` of the town's seat when it has one."""
+    while True:
+        if seat is None:
+            lng = rng.uniform(shape.min_x, shape.max_x)
+            lat = rng.uniform(shape.min_y, shape.max_y)
+        else:
+            distance = SEAT_RADIUS_KM * math.sqrt(rng.random())
+            angle = rng.uniform(0, 2 * math.pi)
+            lat = seat[1] + distance * math.sin(angle) / _KM_PER_DEGREE
+            lng = seat[0] + distance * math.cos(angle) / (
+                _KM_PER_DEGREE * math.cos(math.radians(seat[1]))
+            )
+        lng, lat = round(lng, 6), round(lat, 6)
+        if shape.contains(lng, lat):
+            return lng, lat
+
+
 def _spec(rng: random.Random, number: int, world: dict[str, Any] | None) -> dict[str, Any]:
     """Enterprise ``number``'s fields; draws the same random numbers whatever ``world`` is."""
     code = demo_credit_code(rng)
@@ -134,12 +172,7 @@ def _spec(rng: random.Random, number: int, world: dict[str, Any] | None) -> dict
         industry = world["sections"][number]
     else:
         industry = rng.choices(industries, weights=weights)[0]
-    shape = world["shape"]
-    while True:
-        lng = round(rng.uniform(shape.min_x, shape.max_x), 6)
-        lat = round(rng.uniform(shape.min_y, shape.max_y), 6)
-        if shape.contains(lng, lat):
-            break
+    lng, lat = _point(rng, world["shape"], world["seats"].get(town.pk))
     grids = world["grids"].get(town.pk, [])
     revenue = Decimal(employees * rng.randint(20, 80)).quantize(Decimal("0.01"))
     status = (
@@ -198,8 +231,11 @@ def build(context: DemoContext) -> str:
     for pk, town_id in Grid.objects.order_by("code").values_list("pk", "town_id"):
         grids.setdefault(town_id, []).append(pk)
     today = date(2026, 1, 1)
+    towns = list(Town.objects.order_by("code"))
+    seats = town_seats()
     world = {
-        "towns": list(Town.objects.order_by("code")),
+        "towns": towns,
+        "seats": {town.pk: seats[town.code] for town in towns if town.code in seats},
         "industries": classes,
         "weights": [_SECTION_WEIGHT.get(i.section, 1) for i in classes],
         "sections": list(sections.values()),

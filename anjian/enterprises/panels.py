@@ -43,7 +43,9 @@ def _licences(enterprise: Any, user: Any) -> dict[str, Any]:
 
 
 def _requests(enterprise: Any, _user: Any) -> dict[str, Any]:
-    return {"change_requests": list(enterprise.change_requests.select_related("requested_by")[:10])}
+    from anjian.enterprises.queries import change_rows
+
+    return {"change_requests": change_rows(enterprise.change_requests.all()[:10])}
 
 
 def _history(enterprise: Any, _user: Any) -> dict[str, Any]:

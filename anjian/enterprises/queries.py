@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 
 from anjian.core.models import AuditLog
-from anjian.enterprises.models import Enterprise, EnterpriseQuerySet
+from anjian.enterprises.models import ChangeRequest, Enterprise, EnterpriseQuerySet
 
 __all__ = [
+    "ChangeRow",
     "change_history",
+    "change_rows",
     "department_sources",
     "licence_states",
     "map_points",
@@ -91,3 +95,36 @@ def licence_states(enterprise_ids: list[int]) -> dict[int, str]:
         else:
             states.setdefault(enterprise_id, "expiring")
     return states
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One field of a change request as a reader sees it: its label, old and new value."""
+
+    label: str
+    before: str
+    after: str
+
+
+def change_rows(requests: Iterable[ChangeRequest]) -> list[tuple[ChangeRequest, list[ChangeRow]]]:
+    """Each change request with its fields labelled and its values readable (a town by name,
+    not by code), the old value being the one recorded with the request."""
+    from anjian.orgs.models import Town
+
+    requests = list(requests)
+    town_names = dict(Town.objects.values_list("code", "name")) if requests else {}
+
+    def shown(field: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        return town_names.get(value, str(value)) if field == "town" else str(value)
+
+    result = []
+    for request in requests:
+        rows = []
+        for field, value in request.changes.items():
+            before = request.previous.get(field)
+            label = str(getattr(Enterprise._meta.get_field(field), "verbose_name", field))
+            rows.append(ChangeRow(label, shown(field, before), shown(field, value)))
+        result.append((request, rows))
+    return result

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from anjian.accounts.access import grants_for
 from anjian.accounts.choices import Role
 from anjian.core import audit
+from anjian.enterprises import notices
 from anjian.enterprises.choices import ChangeRequestState
 from anjian.enterprises.models import (
     IDENTITY_FIELDS,
@@ -201,11 +202,17 @@ def _jsonable_change(value: Any) -> Any:
 def request_identity_change(
     enterprise: Enterprise, changes: Mapping[str, Any], *, actor: Any, reason: str = ""
 ) -> ChangeRequest:
-    """Open a change request for identity fields (name, credit code, location, town)."""
+    """Open a change request for identity fields (name, credit code, location, town); the
+    town's officials are notified."""
     _check_editable(enterprise, actor)
     stored = {field: _jsonable_change(value) for field, value in changes.items()}
+    previous = {field: _jsonable_change(getattr(enterprise, field)) for field in stored}
     change_request = ChangeRequest.objects.create(
-        enterprise=enterprise, changes=stored, reason=reason, requested_by=actor
+        enterprise=enterprise,
+        changes=stored,
+        previous=previous,
+        reason=reason,
+        requested_by=actor,
     )
     audit.record(
         "change_requested",
@@ -214,6 +221,7 @@ def request_identity_change(
         after={"enterprise": enterprise.pk, "changes": stored},
         detail=reason,
     )
+    notices.change_requested(change_request)
     return change_request
 
 
@@ -221,7 +229,8 @@ def request_identity_change(
 def decide_change_request(
     change_request: ChangeRequest, *, actor: Any, approve: bool, comment: str = ""
 ) -> ChangeRequest:
-    """The town (or the city office) approves or rejects a pending change request."""
+    """The town (or the city office) approves or rejects a pending change request; the
+    requester is notified with the comment."""
     from anjian.orgs.models import Town
 
     if not ChangeRequest.objects.editable_by(actor).filter(pk=change_request.pk).exists():
@@ -258,6 +267,7 @@ def decide_change_request(
         after={"state": change_request.state},
         detail=comment,
     )
+    notices.change_decided(change_request)
     return change_request
 
 

@@ -36,6 +36,7 @@ from anjian.enterprises.importer import IMPORTER
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.panels import PANELS
 from anjian.enterprises.queries import (
+    change_rows,
     department_sources,
     licence_states,
     map_points,
@@ -78,6 +79,18 @@ def _filtered(request: HttpRequest) -> tuple[EnterpriseFilter, Any]:
     return filters, filters.apply(Enterprise.objects.visible_to(request.user))
 
 
+def _filter_context(filters: EnterpriseFilter) -> dict[str, Any]:
+    """What the filter fields (``_filter_fields.html``) of the list and the map need."""
+    return {
+        "filters": filters,
+        "query_string": filters.query_string(),
+        "towns": Town.objects.all(),
+        "categories": SupervisionCategory.objects.key_list(),
+        "statuses": EnterpriseStatus.choices,
+        "licence_warning_days": settings.LICENCE_EXPIRY_WARNING_DAYS,
+    }
+
+
 @login_required
 @page_of("enterprises:list")
 def enterprise_list(request: HttpRequest) -> HttpResponse:
@@ -94,15 +107,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         enterprise.licence_state = states.get(enterprise.pk, "")
     grants = grants_for(request.user)
     context = {
+        **_filter_context(filters),
         "page": page,
-        "filters": filters,
-        "query_string": filters.query_string(),
-        "towns": Town.objects.all(),
-        "categories": SupervisionCategory.objects.key_list(),
-        "statuses": EnterpriseStatus.choices,
         "counts": status_counts(enterprises),
         "may_import": grants.has(*IMPORTERS),
-        "licence_warning_days": settings.LICENCE_EXPIRY_WARNING_DAYS,
     }
     template = template_for(request, "enterprises/list.html", "enterprises/_table.html")
     return render(request, template, context)
@@ -303,13 +311,14 @@ def licence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @page_of("enterprises:map")
 def enterprise_map(request: HttpRequest) -> HttpResponse:
-    """Map of the enterprises the user sees (offline: boundary polygon and markers, no tiles)."""
-    filters = EnterpriseFilter.from_params(request.GET)
-    return render(
-        request,
-        "enterprises/map.html",
-        {"filters": filters, "query_string": filters.query_string()},
-    )
+    """Map of the enterprises the user sees, with the list's filters: offline (boundary polygon
+    and markers) unless ``MAP_TILE_URL`` names the intranet's tile server."""
+    context = {
+        **_filter_context(EnterpriseFilter.from_params(request.GET)),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "enterprises/map.html", context)
 
 
 @login_required
@@ -445,7 +454,7 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
     )
     visible = ChangeRequest.objects.visible_to(request.user).select_related("enterprise")[:50]
     context = {
-        "decidable": decidable.select_related("enterprise", "requested_by"),
+        "decidable": change_rows(decidable.select_related("enterprise", "requested_by")),
         "recent": visible,
     }
     return render(request, "enterprises/change_requests.html", context)

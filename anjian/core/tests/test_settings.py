@@ -64,3 +64,9 @@ def test_prepared_statements_keep_one_generic_plan():
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "force_generic_plan"
+
+
+def test_a_tile_url_without_its_placeholders_refuses_to_start():
+    result = _manage("check", ANJIAN_MAP_TILE_URL="https://tiles.example/map.png")
+    assert result.returncode != 0 and "ANJIAN_MAP_TILE_URL" in result.stderr
+    assert _manage("check", ANJIAN_MAP_TILE_URL="/tiles/{z}/{x}/{y}.png").returncode == 0

@@ -111,3 +111,16 @@ def test_the_end_of_a_role_is_dated_in_the_users_language(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert "March 1, 2027" in html and "年" not in html.split("My roles")[1].split("</ul>")[0]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_language_switch_names_each_language_in_itself(client, language):
+    from django.utils import translation
+
+    client.cookies["django_language"] = language
+    with translation.override("zh-hans"):  # the request activates its language in this thread
+        html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    switch = html[html.index('data-testid="language-switch"') :]
+    switch = switch[: switch.index("</select>")]
+    assert ">简体中文</option>" in switch and ">English</option>" in switch
+    assert "英语" not in switch and "Simplified Chinese" not in switch

@@ -51,3 +51,20 @@ def test_demo_names_take_whole_words_from_the_industry():
         rest = name.removeprefix("其他").removeprefix(word) if word in name else None
         assert rest is not None, (name, word)
         assert any(rest.startswith(b) for b in boundary if b) or rest == "", (name, word)
+
+
+def test_demo_enterprises_lie_around_their_own_towns_seat():
+    import math
+
+    demo.build(DemoContext(seed=11, options={"enterprises": 120}))
+    seats = demo.town_seats()
+    shape = city_shape()
+    assert set(seats) == set(Town.objects.values_list("code", flat=True))
+    assert all(shape.contains(*seat) for seat in seats.values())
+    for enterprise in Enterprise.objects.select_related("town"):
+        lng, lat = seats[enterprise.town.code]
+        km = math.hypot(
+            (enterprise.longitude - lng) * 111.32 * math.cos(math.radians(lat)),
+            (enterprise.latitude - lat) * 111.32,
+        )
+        assert km <= demo.SEAT_RADIUS_KM + 0.01, (enterprise.town.name, km)

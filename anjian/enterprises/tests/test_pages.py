@@ -72,3 +72,34 @@ def test_template_download(client, city):
     client.force_login(city)
     response = client.get("/enterprises/template.xlsx")
     assert response.status_code == 200 and io.BytesIO(response.content).read(2) == b"PK"
+
+
+def test_map_page_has_the_lists_filters_a_legend_and_no_inline_script(client, city, towns):
+    import re
+
+    client.force_login(city)
+    page = client.get("/enterprises/map/", {"town": towns[0].code, "status": "operating"})
+    html = page.content.decode()
+    for name in ("q", "town", "industry", "category", "licence", "status"):
+        assert f'name="{name}"' in html
+    assert f'<option value="{towns[0].code}" selected>' in html
+    assert 'data-query="town=' in html and 'data-testid="map-legend"' in html
+    assert "颜色不表示风险等级" in html and "MarkerCluster.Default.css" not in html
+    assert "/static/enterprises/map.js" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
+    assert "<style" not in html and "data-tiles" not in html  # offline by default
+
+
+def test_map_uses_the_configured_tile_server(client, city, settings):
+    settings.MAP_TILE_URL = "https://tiles.intranet.example/vec/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "天地图 内网"
+    client.force_login(city)
+    html = client.get("/enterprises/map/").content.decode()
+    assert 'data-tiles="https://tiles.intranet.example/vec/{z}/{x}/{y}.png"' in html
+    assert 'data-tile-attribution="天地图 内网"' in html
+
+
+def test_map_data_follows_the_filters(client, city, pair):
+    client.force_login(city)
+    points = client.get("/enterprises/map/data/", {"q": "tzsht"}).json()["points"]
+    assert [point[3] for point in points] == [pair[1].name]

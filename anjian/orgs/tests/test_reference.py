@@ -67,3 +67,15 @@ def test_a_load_is_one_audit_record():
     summary = AuditLog.objects.order_by("-pk").first()
     assert AuditLog.objects.count() == before + 1
     assert summary.action == "import" and "reference data" in summary.detail
+
+
+def test_missing_reference_data_says_where_it_is_read_from_and_what_to_do(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_reference", data_dir=tmp_path / "nowhere")
+    message = str(error.value)
+    assert str(tmp_path / "nowhere" / "tengzhou_divisions.csv") in message
+    for words in ("未找到参考数据", "../shared/data", "ANJIAN_SHARED_DATA", "Reference data not"):
+        assert words in message
+    assert "put the shared directory next to your clone" in message.lower()

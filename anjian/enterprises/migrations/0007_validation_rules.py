@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0004_enterprise_tally'),
+        ('enterprises', '0006_search_trigram_indexes'),
     ]
 
     operations = [
