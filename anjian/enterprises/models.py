@@ -26,9 +26,6 @@ from anjian.orgs.models import Town
 if TYPE_CHECKING:
     from anjian.accounts.access import Grants
 
-# Identity fields: an enterprise user may propose changes, the town decides (issue 5).
-IDENTITY_FIELDS = ("name", "credit_code", "longitude", "latitude", "town")
-
 
 @functools.lru_cache(maxsize=20000)
 def _initial(char: str) -> str:

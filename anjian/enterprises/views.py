@@ -25,6 +25,7 @@ from anjian.core.htmx import template_for
 from anjian.core.jobs import enqueue
 from anjian.core.models import Job
 from anjian.core.scoping import get_visible_or_404
+from anjian.core.updating import StaleVersion
 from anjian.enterprises import services
 from anjian.enterprises.categories import suggested_category_keys
 from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus
@@ -141,7 +142,7 @@ def my_enterprise(request: HttpRequest) -> HttpResponse:
     return redirect("enterprises:detail", pk=enterprise.pk)
 
 
-_NOT_FIELDS = ("categories", "reason", "override_departments", "departments")
+_NOT_FIELDS = ("categories", "reason", "override_departments", "departments", "version")
 
 
 def _creatable_towns(request: HttpRequest) -> Any:
@@ -161,7 +162,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(
         request.POST or None, towns=towns, grids=Grid.objects.filter(town__in=towns)
     )
-    del form.fields["reason"]
+    del form.fields["reason"], form.fields["version"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         departments, _derive = form.department_choice()
@@ -196,27 +197,35 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(
         request.POST or None,
         instance=pristine_copy(enterprise),
+        initial={"version": services.enterprise_version(enterprise)},
         grids=grids,
         may_assign_departments=assign,
     )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         departments, derive = form.department_choice()
-        change_request = services.update_enterprise(
-            enterprise,
-            {k: v for k, v in data.items() if k not in _NOT_FIELDS},
-            actor=request.user,
-            categories=data["categories"],
-            departments=departments,
-            derive_departments=derive,
-            reason=data.get("reason", ""),
-        )
-        if change_request is not None:
-            messages.info(request, _("名称、代码、位置、镇街的变更已提交镇街审核"))
+        try:
+            change_request = services.update_enterprise(
+                enterprise,
+                {k: v for k, v in data.items() if k not in _NOT_FIELDS},
+                actor=request.user,
+                categories=data["categories"],
+                departments=departments,
+                derive_departments=derive,
+                reason=data.get("reason", ""),
+                expected_version=data["version"] or None,
+            )
+        except StaleVersion:
+            conflict = True  # the template says so, with a link to the current record
         else:
-            messages.success(request, _("已保存"))
-        return redirect("enterprises:detail", pk=pk)
+            if change_request is not None:
+                messages.info(request, _("名称、代码、位置、镇街的变更已提交镇街审核"))
+            else:
+                messages.success(request, _("已保存"))
+            return redirect("enterprises:detail", pk=pk)
     context = {
+        "conflict": conflict,
         "form": form,
         "enterprise": enterprise,
         "department_sources": department_sources(enterprise),
@@ -271,16 +280,29 @@ def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    form = LicenceForm(request.POST or None, instance=pristine_copy(licence))
+    form = LicenceForm(
+        request.POST or None,
+        instance=pristine_copy(licence),
+        initial={"version": services.licence_version(licence)},
+    )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_licence(licence, form.cleaned_data, actor=request.user)
+            services.update_licence(
+                licence,
+                form.cleaned_data,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"] or None,
+            )
+        except StaleVersion:
+            conflict = True  # the template says so, with a link to the current record
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("证照已保存"))
             return redirect("enterprises:detail", pk=licence.enterprise_id)
     context = {
+        "conflict": conflict,
         "form": form,
         "enterprise": licence.enterprise,
         "licence": licence,
