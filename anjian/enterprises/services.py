@@ -36,6 +36,7 @@ __all__ = [
     "add_licence",
     "create_enterprise",
     "decide_change_request",
+    "enterprise_snapshot",
     "enterprise_version",
     "licence_version",
     "may_assign_departments",
@@ -82,7 +83,9 @@ def _relations_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
-def _full_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    """What the audit records of an enterprise and what its version digests: its fields, its
+    departments and its categories."""
     return {**audit.snapshot(enterprise), **_relations_snapshot(enterprise)}
 
 
@@ -123,7 +126,7 @@ def create_enterprise(
     enterprise.save()
     _set_relations(enterprise, categories=categories, departments=departments)
     _check_editable(enterprise, actor)
-    audit.record("create", actor=actor, obj=enterprise, after=_full_snapshot(enterprise))
+    audit.record("create", actor=actor, obj=enterprise, after=enterprise_snapshot(enterprise))
     return enterprise
 
 
@@ -142,7 +145,7 @@ def may_assign_departments(enterprise: Enterprise, actor: Any) -> bool:
 def enterprise_version(enterprise: Enterprise) -> str:
     """The version of an enterprise's record (fields and relations): the API's ``ETag``, the
     edit form's hidden ``version``."""
-    return version_of(_full_snapshot(enterprise))
+    return version_of(enterprise_snapshot(enterprise))
 
 
 def _refuse_authority_fields(names: Iterable[str]) -> None:
@@ -185,7 +188,7 @@ def update_enterprise(
         raise PermissionDenied(_("只有市安委办和属地镇街可以指定监管部门"))
     change_request = None
     with editing(
-        enterprise, actor=actor, expected_version=expected_version, snapshot=_full_snapshot
+        enterprise, actor=actor, expected_version=expected_version, snapshot=enterprise_snapshot
     ) as edit:
         proposed = {
             field: value
@@ -272,7 +275,7 @@ def decide_change_request(
             with editing(
                 enterprise,
                 actor=actor,
-                snapshot=_full_snapshot,
+                snapshot=enterprise_snapshot,
                 detail=f"批准变更申请 #{change_request.pk}",  # the log's text, not the actor's
             ) as edit:
                 edit.set(
