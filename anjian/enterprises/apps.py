@@ -6,3 +6,10 @@ class EnterprisesConfig(AppConfig):
     name = "anjian.enterprises"
     label = "enterprises"
     verbose_name = _("企业档案")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from anjian.enterprises.dossier import check_font
+
+        checks.register(check_font)

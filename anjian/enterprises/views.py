@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -434,8 +434,12 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(
         Enterprise.objects.select_related("town", "grid", "industry"), request.user, pk=pk
     )
+    try:
+        pdf = build_pdf(enterprise)
+    except ImproperlyConfigured as problem:  # the font is missing: say so, not a bare 500
+        return HttpResponse(str(problem), status=503, content_type="text/plain; charset=utf-8")
     services.record_export(actor=request.user, count=1, what=f"一企一册 {enterprise.credit_code}")
-    response = HttpResponse(build_pdf(enterprise), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f"inline; filename*=UTF-8''{_quote(enterprise.name + '-一企一册.pdf')}"
     )
