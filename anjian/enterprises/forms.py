@@ -26,6 +26,11 @@ else:
     _LicenceModelForm = forms.ModelForm
 
 
+# A reason or a decision's comment: a paragraph, not a document (the models' TextFields have
+# no limit of their own).
+TEXT_LIMIT = 2000
+
+
 def _style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
@@ -54,7 +59,10 @@ class EnterpriseForm(_ModelForm):
         }
 
     reason = forms.CharField(
-        label=_("变更理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("变更理由"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = version_field()
 
@@ -181,5 +189,6 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("审核意见"),
         required=False,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

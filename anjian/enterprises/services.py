@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -206,6 +206,11 @@ def update_enterprise(
                 field: proposed.pop(field)
                 for field in fields_of(FieldRule.CHANGE_REQUEST, proposed)
             }
+            # Checked now as a direct change would be, not first when the town approves.
+            for field, value in identity.items():
+                model_field = Enterprise._meta.get_field(field)
+                if isinstance(model_field, models.Field) and not model_field.is_relation:
+                    model_field.clean(value, enterprise)
         edit.set(proposed)
         if departments is not None:
             edit.set({"departments_overridden": True})

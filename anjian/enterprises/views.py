@@ -490,7 +490,10 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         ChangeRequest.objects.editable_by(request.user), request.user, pk=pk
     )
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("enterprises:change_requests")
     services.decide_change_request(
         change_request,
         actor=request.user,

@@ -10,23 +10,11 @@ import inspect
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.db import connection
 
 from anjian.core.concurrency_testing import discover, run_at_once
 
 CASES = discover()
-
-
-@pytest.fixture
-def committed_reference_data(transactional_db):
-    """Transactional tests flush the database after each test: load the reference data again."""
-    from anjian.orgs.models import Town
-    from anjian.orgs.services import build_demo_grids, load_reference
-
-    if not Town.objects.exists():
-        load_reference(settings.SHARED_DATA_DIR)
-        build_demo_grids(per_town=2)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

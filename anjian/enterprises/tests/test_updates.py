@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.forms import BaseForm
 
 from anjian.accounts.choices import Role
 from anjian.core.models import AuditLog
@@ -16,27 +15,9 @@ from anjian.enterprises import services
 from anjian.enterprises.models import Enterprise, Licence
 from anjian.enterprises.rules import FIELD_RULES, FieldRule
 from anjian.orgs.models import Department, Industry
-from conftest import make_user
+from conftest import form_data, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(form: BaseForm, **changes: Any) -> dict[str, Any]:
-    """What a browser submits for ``form`` as rendered, with ``changes``."""
-    data: dict[str, Any] = {}
-    for bound in form:
-        if bound.field.disabled:
-            continue
-        value = bound.value()
-        if isinstance(value, bool):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, list | tuple):
-            data[bound.html_name] = [str(v) for v in value]
-        elif value is not None:
-            data[bound.html_name] = bound.field.widget.format_value(value) or ""
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def _api(client: Any, method: str, enterprise: Enterprise, body: Any = None, **headers: str):
