@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 VENDOR := anjian/static/vendor
 export ANJIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: docs-images translations browser-deps run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker mutation
+.PHONY: docs-images translations browser-deps dossier-font run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker mutation
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -51,7 +51,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 
 # `make run`: the embedded demo (SQLite, file-system broker); no external service needed.
-run: install assets messages
+run: install assets messages dossier-font
 	mkdir -p $(ANJIAN_VAR_DIR)
 	$(PY) manage.py migrate --no-input
 	test -f $(ANJIAN_VAR_DIR)/.demo-loaded || ( $(PY) manage.py load_reference && $(PY) manage.py load_demo --seed 2018 && touch $(ANJIAN_VAR_DIR)/.demo-loaded )
@@ -68,22 +68,28 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install assets messages
+test-sqlite: install assets messages dossier-font
 	env -u DATABASE_URL $(VENV)/bin/pytest -m "not browser"
 
 # PostgreSQL: DATABASE_URL when set, otherwise the local server when it answers.
-test-postgres: install assets messages
+test-postgres: install assets messages dossier-font
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; \
 	else DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser and not fuzz"; fi
+
+# The dossier PDF embeds a TrueType CJK font (AR PL UMing; reportlab embeds glyf outlines, not
+# Noto CJK's CFF ones), installed only when missing; DOSSIER_FONT points elsewhere if wanted.
+dossier-font:
+	@dpkg -s fonts-arphic-uming >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming >/dev/null; }
 
 # Debian's Chromium and a CJK font, installed only when missing (no browser download).
 browser-deps:
 	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test-browser: install assets messages browser-deps
+test-browser: install assets messages browser-deps dossier-font
 	env -u DATABASE_URL ANJIAN_CHROMIUM=$(CHROMIUM) \
 	  ANJIAN_TEST_SQLITE_FILE=$(ANJIAN_VAR_DIR)/test-browser.sqlite3 $(VENV)/bin/pytest -m browser --create-db
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.forms import BaseForm
 
 from anjian.accounts.choices import ROLE_JURISDICTION
 from anjian.accounts.models import RoleAssignment, User
@@ -26,6 +27,18 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     yield
 
 
+@pytest.fixture
+def committed_reference_data(transactional_db: Any) -> None:
+    """The reference data in a transactional test: such tests flush the database after each
+    test, so the data loaded once per session may be gone; load it again when it is."""
+    from anjian.orgs.models import Town
+    from anjian.orgs.services import build_demo_grids, load_reference
+
+    if not Town.objects.exists():
+        load_reference(settings.SHARED_DATA_DIR)
+        build_demo_grids(per_town=2)
+
+
 TEST_PASSWORD = "Str0ng!Passw0rd"  # noqa: S105
 
 
@@ -40,6 +53,24 @@ def make_user(username: str, *roles: tuple[str, str], password: str = TEST_PASSW
             jurisdiction_code=code,
         )
     return user
+
+
+def form_data(form: BaseForm, **changes: Any) -> dict[str, Any]:
+    """What a browser submits for ``form`` as rendered, with ``changes``."""
+    data: dict[str, Any] = {}
+    for bound in form:
+        if bound.field.disabled:
+            continue
+        value = bound.value()
+        if isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(v) for v in value]
+        elif value is not None:
+            data[bound.html_name] = bound.field.widget.format_value(value) or ""
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
 
 
 @pytest.fixture

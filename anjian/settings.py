@@ -342,6 +342,21 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 90)
 # Licences, standardisation and liability insurance expiring within this many days are
 # highlighted and found by the registry's "licence expiring" filter.
 LICENCE_EXPIRY_WARNING_DAYS = env_int("LICENCE_EXPIRY_WARNING_DAYS", 30)
+
+# The dossier PDF embeds (a subset of) this TrueType font: AR PL UMing CN, a Song/Ming face, from
+# Debian's fonts-arphic-uming (the make targets install it). A .ttc holds several faces:
+# DOSSIER_FONT_INDEX picks one (0 is the simplified-Chinese "CN" face).
+DOSSIER_FONT = Path(env_str("DOSSIER_FONT", "/usr/share/fonts/truetype/arphic/uming.ttc"))
+DOSSIER_FONT_INDEX = env_int("DOSSIER_FONT_INDEX", 0)
+# Characters the main font lacks (Hebrew, Arabic, emoji, rare combining marks) are set in the first
+# of these that has them (fonts-dejavu-core, fonts-symbola); a missing file is skipped.
+DOSSIER_FALLBACK_FONTS = env_list(
+    "DOSSIER_FALLBACK_FONTS",
+    [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+    ],
+)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 
 # Spreadsheet uploads (anjian.core.sheets), refused before parsing beyond these: the file's

@@ -23,6 +23,7 @@ from anjian.accounts.access import grants_for
 from anjian.accounts.choices import ROLE_JURISDICTION, JurisdictionKind, Role
 from anjian.accounts.models import ApiToken, RoleAssignment, User
 from anjian.core import audit
+from anjian.core.updating import editing
 
 
 class LoginRefused(Exception):
@@ -219,11 +220,12 @@ def create_token(
 
 @transaction.atomic
 def revoke_token(token: ApiToken, *, actor: Any) -> None:
-    """Revoke a token at once (its next request answers 401)."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record("token_revoke", actor=actor, obj=token)
+    """Revoke a token at once (its next request answers 401); revoked once, audited once."""
+    with editing(
+        token, actor=actor, action="token_revoke", snapshot=lambda t: {"revoked_at": t.revoked_at}
+    ) as edit:
+        if token.revoked_at is None:
+            edit.set({"revoked_at": timezone.now()})
 
 
 # --- user administration ------------------------------------------------------------------------
@@ -364,14 +366,5 @@ def set_active(user: User, active: bool, *, actor: Any) -> None:
     _require_editable(user, actor)
     if actor is not None and actor.pk == user.pk and not active:
         raise PermissionDenied(_("不能停用自己的账号。"))
-    if user.is_active == active:
-        return
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    audit.record(
-        "update",
-        actor=actor,
-        obj=user,
-        before={"is_active": not active},
-        after={"is_active": active},
-    )
+    with editing(user, actor=actor, snapshot=lambda u: {"is_active": u.is_active}) as edit:
+        edit.set({"is_active": active})

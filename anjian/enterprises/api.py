@@ -31,6 +31,7 @@ from anjian.core.scoping import (
     resolve_all_in_scope,
     resolve_in_scope,
 )
+from anjian.core.updating import StaleVersion
 from anjian.enterprises import credit_code, listing, services, validation
 from anjian.enterprises.choices import EnterpriseStatus
 from anjian.enterprises.filters import CATEGORY_PATTERN, EnterpriseFilter
@@ -254,12 +255,26 @@ class EnterpriseDetailOut(EnterpriseOut):
     insurance_expires: date | None
 
 
+def _with_etag(response: HttpResponse, enterprise: Enterprise) -> HttpResponse:
+    response["ETag"] = f'"{services.enterprise_version(enterprise)}"'
+    return response
+
+
+def _if_match(request: HttpRequest) -> tuple[str, ...] | None:
+    """The versions an ``If-Match`` header accepts; ``None`` without one or for ``*``."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return tuple(tag.strip().removeprefix("W/").strip('"') for tag in header.split(","))
+
+
 @router.get(
     "/{enterprise_id}",
     response={200: EnterpriseDetailOut, 404: ErrorOut},
     summary="企业 / enterprise",
 )
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """The enterprise with its licences; the ``ETag`` is its version, for ``If-Match``."""
     enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=enterprise_id)
     row = Enterprise.objects.filter(pk=enterprise_id).values(*_FIELDS)[0]
     licences = [
@@ -273,16 +288,15 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         }
         for licence in enterprise.licences.all()
     ]
-    return _json(
-        {
-            **_shape([row])[0],
-            "licences": licences,
-            "standardisation_grade": enterprise.standardisation_grade,
-            "standardisation_expires": enterprise.standardisation_expires,
-            "insurance_insurer": enterprise.insurance_insurer,
-            "insurance_expires": enterprise.insurance_expires,
-        }
-    )
+    body = {
+        **_shape([row])[0],
+        "licences": licences,
+        "standardisation_grade": enterprise.standardisation_grade,
+        "standardisation_expires": enterprise.standardisation_expires,
+        "insurance_insurer": enterprise.insurance_insurer,
+        "insurance_expires": enterprise.insurance_expires,
+    }
+    return _with_etag(_json(body), enterprise)
 
 
 def _resolve(
@@ -357,22 +371,39 @@ def create_enterprise(request: HttpRequest, body: EnterpriseIn) -> HttpResponse:
 
 @router.patch(
     "/{enterprise_id}",
-    response={200: EnterpriseOut, 202: dict[str, Any], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: EnterpriseOut,
+        202: dict[str, Any],
+        403: ErrorOut,
+        404: ErrorOut,
+        412: ErrorOut,
+        422: ErrorOut,
+    },
     summary="修改企业 / update enterprise",
 )
 def update_enterprise(
     request: HttpRequest, enterprise_id: int, body: EnterprisePatch
 ) -> HttpResponse:
-    """Identity fields changed by an enterprise user open a change request (202)."""
+    """Only the fields sent are changed, under the rule of :mod:`anjian.enterprises.rules`:
+    identity fields changed by an enterprise user open a change request (202), the authorities'
+    fields (industry, grid, categories, status) are refused to it (403). With ``If-Match`` (the
+    ``ETag`` of the detail) a record changed meanwhile answers 412 and changes nothing."""
     enterprise = get_editable_or_404(Enterprise.objects, request.user, pk=enterprise_id)
     data, categories = _resolve(body.model_dump(exclude_unset=True), request.user)
     try:
         change_request = services.update_enterprise(
-            enterprise, data, actor=request.user, categories=categories
+            enterprise,
+            data,
+            actor=request.user,
+            categories=categories,
+            expected_version=_if_match(request),
         )
+    except StaleVersion as stale:
+        raise ApiError(412, "precondition_failed", str(stale)) from None
     except DjangoValidationError as error:
         raise ApiError(422, "invalid", "; ".join(error.messages)) from None
     if change_request is not None:
-        return _json({"change_request": change_request.pk, "state": change_request.state}, 202)
+        body_202 = {"change_request": change_request.pk, "state": change_request.state}
+        return _with_etag(_json(body_202, 202), enterprise)
     row = Enterprise.objects.filter(pk=enterprise.pk).values(*_FIELDS)[0]
-    return _json(_shape([row])[0])
+    return _with_etag(_json(_shape([row])[0]), enterprise)

@@ -9,10 +9,14 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业档案")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from anjian.core.audit import register_action_labels
         from anjian.core.sheets import flow
+        from anjian.enterprises.dossier import check_font
         from anjian.enterprises.importer import IMPORTER
 
+        checks.register(check_font)
         flow.register(IMPORTER)
         register_action_labels(
             {

@@ -7,26 +7,49 @@ rather than following an English user's pages.
 
 Cover, profile, licences and certificates, then one section per module. Later modules add
 their sections (risks, hidden dangers, installations, plans, inspections, accidents) with
-:func:`register_section`; a section returns rows of (label, value) or paragraphs. Chinese is
-set in reportlab's built-in CID font ``STSong-Light`` (Adobe-GB1), which needs no font file and
-whose text a PDF reader (and pypdf) extracts.
+:func:`register_section`; a section returns rows of (label, value) as plain text.
+
+**Plain text only.** reportlab's ``Paragraph`` parses its text as markup: an enterprise named
+``<script>`` made the page answer 500, and an address ``<img src="/path/on/the/server.png"/>``
+embedded a file of the server's disk in the book (issue 11, defect 3). Every text, from any
+section, reaches the PDF through :func:`_paragraph`, which escapes it, so no user text is ever
+markup and none can name a file or URL for the generator to open. File names inside the ZIP are
+made safe the same way (:func:`_entry_name`), and one enterprise whose book fails does not fail
+the ZIP of its town: it is listed in the archive's ``错误.txt`` instead.
+
+**An embedded font.** The text is set in a TrueType font whose used glyphs are embedded as a
+subset (``FontFile2``), so the book reads the same in every viewer and archive (PDF/A practice):
+``DOSSIER_FONT`` (default AR PL UMing CN, a Song/Ming face, from Debian's ``fonts-arphic-uming``,
+installed by the make targets), ``DOSSIER_FONT_INDEX`` for the face of a ``.ttc`` collection.
+reportlab embeds TrueType (``glyf``) outlines only, not CFF/OpenType ones such as Noto CJK's.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     PageBreak,
     Paragraph,
@@ -48,7 +71,7 @@ __all__ = [
 ]
 
 DOSSIER_LANGUAGE = "zh-hans"
-FONT = "STSong-Light"
+FONT = "AnjianDossier"
 Rows = list[tuple[str, str]]
 
 
@@ -69,9 +92,97 @@ def register_section(section: DossierSection) -> None:
     SECTIONS[section.key] = section
 
 
+logger = logging.getLogger(__name__)
+
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+_BEYOND_BMP = re.compile(r"<([0-9A-F]{5,6})>$", re.MULTILINE)
+
+
+def _utf16_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map writes a code point beyond U+FFFF (an emoji) as five hex digits,
+    ``<1F600>``, which readers reject, so the character cannot be searched or copied; the map
+    wants UTF-16BE, ``<D83DDE00>``. (reportlab 5.1; the rest of its map is kept as it is.)"""
+    return _BEYOND_BMP.sub(
+        lambda m: f"<{chr(int(m[1], 16)).encode('utf-16-be').hex().upper()}>",
+        _reportlab_cmap(fontname, subset),
+    )
+
+
+ttfonts.makeToUnicodeCMap = _utf16_cmap
+
+
+def font_problem() -> str:
+    """Why the configured font cannot set the dossier, in the operator's words; "" when it can."""
+    path = Path(settings.DOSSIER_FONT)
+    if not path.is_file():
+        return _(
+            "一企一册所需字体文件不存在：%(path)s。请安装Debian软件包fonts-arphic-uming"
+            "（make dossier-font），或将DOSSIER_FONT设为含中文字形的TrueType字体文件。"
+        ) % {"path": path}
+    return ""
+
+
+def check_font(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """``manage.py check`` warns (the rest of the platform works) when the font is missing."""
+    problem = font_problem()
+    return [checks.Warning(problem, id="anjian.W001")] if problem else []
+
+
+@functools.cache
+def _fonts() -> tuple[tuple[str, frozenset[int]], ...]:
+    """Register the main font and the fallbacks once per process: (name, code points) each,
+    the main one first."""
+    problem = font_problem()
+    if problem:
+        raise ImproperlyConfigured(problem)
+    faces = [(FONT, Path(settings.DOSSIER_FONT), settings.DOSSIER_FONT_INDEX)]
+    faces += [
+        (f"{FONT}{number}", Path(path), 0)
+        for number, path in enumerate(settings.DOSSIER_FALLBACK_FONTS, start=1)
+        if Path(path).is_file()
+    ]
+    registered = []
+    for name, path, index in faces:
+        try:
+            font = TTFont(name, str(path), subfontIndex=index)
+        except Exception as error:  # reportlab raises TTFError and plain exceptions alike
+            raise ImproperlyConfigured(
+                _("一企一册字体%(path)s无法使用（须为TrueType字体）：%(error)s")
+                % {"path": path, "error": error}
+            ) from error
+        pdfmetrics.registerFont(font)
+        registered.append((name, frozenset(font.face.charToGlyph)))
+    return tuple(registered)
+
+
+def _face_of(char: str, fonts: tuple[tuple[str, frozenset[int]], ...]) -> str:
+    """The first font that has ``char`` (the main one for spaces and for what none has)."""
+    code = ord(char)
+    for name, covered in fonts:
+        if code in covered:
+            return name
+    return fonts[0][0]
+
+
+def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """The one way text enters the PDF: escaped, so it is never markup (line breaks kept), and
+    each run of characters the main font lacks set in a fallback font that has them."""
+    fonts = _fonts()
+    clean = "".join(" " if _is_control(char) else char for char in text.replace("\r\n", "\n"))
+    runs = [(face, "".join(chars)) for face, chars in groupby(clean, lambda c: _face_of(c, fonts))]
+    markup = "".join(
+        escape(run) if face == FONT else f'<font face="{face}">{escape(run)}</font>'
+        for face, run in runs
+    )
+    return Paragraph(markup.replace("\n", "<br/>"), style)
+
+
+def _is_control(char: str) -> bool:
+    return char != "\n" and unicodedata.category(char) == "Cc"
+
+
 def _styles() -> dict[str, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    _fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK")
     return {
         "base": base,
@@ -85,13 +196,14 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _table(rows: Rows, styles: dict[str, ParagraphStyle]) -> Table:
     data = [
-        [Paragraph(label, styles["base"]), Paragraph(value or "—", styles["base"])]
+        [_paragraph(label, styles["base"]), _paragraph(value or "—", styles["base"])]
         for label, value in rows
     ]
     table = Table(data, colWidths=[45 * mm, 125 * mm])
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.94, 0.95, 0.97)),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -189,28 +301,39 @@ def _build_pdf(enterprise: Enterprise) -> bytes:
         author="安监平台",
         leftMargin=20 * mm,
         rightMargin=20 * mm,
+        initialFontName=FONT,  # or every page names Helvetica, a font it does not embed
     )
     story: list[Any] = [
         Spacer(1, 60 * mm),
-        Paragraph("一企一册", styles["title"]),
+        _paragraph("一企一册", styles["title"]),
         Spacer(1, 10 * mm),
-        Paragraph(enterprise.name, styles["subtitle"]),
-        Paragraph(f"统一社会信用代码：{enterprise.credit_code}", styles["subtitle"]),
+        _paragraph(enterprise.name, styles["subtitle"]),
+        _paragraph(f"统一社会信用代码：{enterprise.credit_code}", styles["subtitle"]),
         Spacer(1, 40 * mm),
-        Paragraph(
+        _paragraph(
             f"滕州市安全生产监管平台　{timezone.localdate():%Y年%m月%d日}", styles["subtitle"]
         ),
         PageBreak(),
     ]
     for section in sorted(SECTIONS.values(), key=lambda s: s.order):
-        story.append(Paragraph(section.title, styles["h1"]))
+        story.append(_paragraph(section.title, styles["h1"]))
         rows = section.rows(enterprise)
         story.append(
-            _table(rows, styles) if rows else Paragraph(section.empty_text, styles["base"])
+            _table(rows, styles) if rows else _paragraph(section.empty_text, styles["base"])
         )
         story.append(Spacer(1, 4 * mm))
     document.build(story)
     return buffer.getvalue()
+
+
+def _entry_name(enterprise: Enterprise) -> str:
+    """A file name inside the ZIP from the enterprise's code and name: no directories, no
+    control characters, so that no name can point outside the folder it is unpacked in."""
+    name = "".join(
+        "_" if char in '/\\:*?"<>|' or _is_control(char) or char == "\n" else char
+        for char in enterprise.name.strip()
+    ).strip(" .")
+    return f"{enterprise.credit_code}_{name[:100]}.pdf"
 
 
 def build_zip(
@@ -218,14 +341,25 @@ def build_zip(
     *,
     progress: Callable[[int, int], None] | None = None,
     total: int = 0,
-) -> bytes:
-    """A ZIP of dossiers, one PDF per enterprise named by credit code and name."""
+) -> tuple[bytes, int]:
+    """A ZIP of dossiers, one PDF per enterprise named by credit code and name, and how many
+    failed: a book that cannot be built is listed in ``错误.txt`` and the others are kept.
+
+    A missing font is not one enterprise's problem: it stops the whole job with its message.
+    """
     buffer = io.BytesIO()
+    failures: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, enterprise in enumerate(enterprises, start=1):
-            archive.writestr(
-                f"{enterprise.credit_code}_{enterprise.name}.pdf", build_pdf(enterprise)
-            )
+            try:
+                archive.writestr(_entry_name(enterprise), build_pdf(enterprise))
+            except ImproperlyConfigured:
+                raise
+            except Exception as error:
+                logger.exception("dossier of enterprise %s failed", enterprise.pk)
+                failures.append(f"{enterprise.credit_code}\t{enterprise.name}\t{error!r}")
             if progress is not None:
                 progress(number, total)
-    return buffer.getvalue()
+        if failures:
+            archive.writestr("错误.txt", "\n".join(["统一社会信用代码\t企业名称\t错误", *failures]))
+    return buffer.getvalue(), len(failures)

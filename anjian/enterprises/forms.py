@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.updating import version_field
 from anjian.core.widgets import DateInput, SearchPicker
 from anjian.enterprises import credit_code, validation
 from anjian.enterprises.geo import city_shape
 from anjian.enterprises.models import Enterprise, Licence
+from anjian.enterprises.rules import FieldRule, fields_of
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Department, Grid, Industry, SupervisionCategory, Town
 
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 else:
     _ModelForm = forms.ModelForm
     _LicenceModelForm = forms.ModelForm
+
+
+# A reason or a decision's comment: a paragraph, not a document (the models' TextFields have
+# no limit of their own).
+TEXT_LIMIT = 2000
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -56,8 +63,12 @@ class EnterpriseForm(_ModelForm):
         error_messages = {"name": {"required": validation.NAME_REQUIRED}}
 
     reason = forms.CharField(
-        label=_("变更理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("变更理由"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+    version = version_field()
 
     override_departments = forms.BooleanField(
         label=_("手工指定监管部门"),
@@ -81,7 +92,8 @@ class EnterpriseForm(_ModelForm):
     ) -> None:
         """``towns``/``grids``: the choices the user may pick (default all; grids are scoped
         data, so views pass the user's); an enterprise user may not choose who supervises it
-        (``may_assign_departments=False``)."""
+        (``may_assign_departments=False``): the authorities' fields of
+        :mod:`anjian.enterprises.rules` are then shown read-only, as the service refuses them."""
         super().__init__(*args, **kwargs)
         if may_assign_departments:
             if self.instance.pk:
@@ -89,6 +101,8 @@ class EnterpriseForm(_ModelForm):
                 self.fields["departments"].initial = list(self.instance.departments.all())
         else:
             del self.fields["override_departments"], self.fields["departments"]
+            for name in fields_of(FieldRule.AUTHORITY, self.fields):
+                self.fields[name].disabled = True
         self.fields["town"].queryset = towns if towns is not None else Town.objects.all()  # type: ignore[attr-defined]
         grid_choices: Any = grids if grids is not None else Grid.objects.all()
         self.fields["grid"].queryset = grid_choices.select_related("town")  # type: ignore[attr-defined]
@@ -139,6 +153,8 @@ class EnterpriseForm(_ModelForm):
 class LicenceForm(_LicenceModelForm):
     """A licence or certificate (许可证、资质证书) of an enterprise."""
 
+    version = version_field()
+
     class Meta:
         model = Licence
         fields = ["kind", "number", "issuer", "issued_on", "expires_on"]
@@ -174,5 +190,6 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("审核意见"),
         required=False,
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

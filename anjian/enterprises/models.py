@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 CODE_SEARCH_MIN = 4
 # pg_trgm's unit: shorter search texts cannot use a trigram index.
 TRIGRAM = 3
-# Identity fields: an enterprise user may propose changes, the town decides (issue 5).
-IDENTITY_FIELDS = ("name", "credit_code", "longitude", "latitude", "town")
 
 
 @functools.lru_cache(maxsize=20000)

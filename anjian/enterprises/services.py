@@ -12,22 +12,23 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accounts.access import grants_for
 from anjian.accounts.choices import Role
 from anjian.core import audit
+from anjian.core.updating import editing, version_of
 from anjian.enterprises import notices
 from anjian.enterprises.choices import ChangeRequestState
 from anjian.enterprises.models import (
-    IDENTITY_FIELDS,
     ChangeRequest,
     Enterprise,
     Licence,
     name_initials,
 )
+from anjian.enterprises.rules import FieldRule, fields_of
 from anjian.orgs.models import Department, SupervisionCategory
 from anjian.orgs.services import DepartmentIndex
 
@@ -36,6 +37,9 @@ __all__ = [
     "add_licence",
     "create_enterprise",
     "decide_change_request",
+    "enterprise_snapshot",
+    "enterprise_version",
+    "licence_version",
     "may_assign_departments",
     "record_export",
     "remove_licence",
@@ -80,7 +84,9 @@ def _relations_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
-def _full_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    """What the audit records of an enterprise and what its version digests: its fields, its
+    departments and its categories."""
     return {**audit.snapshot(enterprise), **_relations_snapshot(enterprise)}
 
 
@@ -121,13 +127,13 @@ def create_enterprise(
     enterprise.save()
     _set_relations(enterprise, categories=categories, departments=departments)
     _check_editable(enterprise, actor)
-    audit.record("create", actor=actor, obj=enterprise, after=_full_snapshot(enterprise))
+    audit.record("create", actor=actor, obj=enterprise, after=enterprise_snapshot(enterprise))
     return enterprise
 
 
 def _may_change_identity(enterprise: Enterprise, actor: Any) -> bool:
-    """The city office and the enterprise's own town change identity fields directly; an
-    enterprise user proposes them (issue 5: "the town approves changes to identity fields")."""
+    """The city office and the enterprise's own town: the authorities of
+    :mod:`anjian.enterprises.rules`, who change every field directly."""
     grants = grants_for(actor)
     return grants.city_wide or (grants.has(Role.TOWN) and enterprise.town.code in grants.towns)
 
@@ -135,6 +141,21 @@ def _may_change_identity(enterprise: Enterprise, actor: Any) -> bool:
 def may_assign_departments(enterprise: Enterprise, actor: Any) -> bool:
     """Whether ``actor`` may override the supervising departments (city office, own town)."""
     return _may_change_identity(enterprise, actor)
+
+
+def enterprise_version(enterprise: Enterprise) -> str:
+    """The version of an enterprise's record (fields and relations): the API's ``ETag``, the
+    edit form's hidden ``version``."""
+    return version_of(enterprise_snapshot(enterprise))
+
+
+def _refuse_authority_fields(names: Iterable[str]) -> None:
+    refused = fields_of(FieldRule.AUTHORITY, names)
+    if refused:
+        labels = "、".join(
+            str(getattr(Enterprise._meta.get_field(name), "verbose_name", name)) for name in refused
+        )
+        raise PermissionDenied(_("只有市安委办和属地镇街可以修改：%(fields)s") % {"fields": labels})
 
 
 @transaction.atomic
@@ -147,50 +168,69 @@ def update_enterprise(
     departments: Iterable[Department] | None = None,
     derive_departments: bool = False,
     reason: str = "",
+    expected_version: str | tuple[str, ...] | None = None,
 ) -> ChangeRequest | None:
-    """Change an enterprise. Identity fields changed by an enterprise user become a
-    :class:`ChangeRequest` for the town instead; everything else is saved at once.
+    """Change an enterprise as :mod:`anjian.enterprises.rules` says: the city office and its
+    town change every field; an enterprise user changes its own fields directly, proposes
+    identity fields (a :class:`ChangeRequest` for the town) and is refused the authorities'
+    fields (industry, grid, categories, departments, status).
 
     ``departments`` overrides the supervising departments; ``derive_departments`` drops an
-    override and derives them from the industry again (as a change of industry does). Only
-    the city office and the enterprise's town assign departments, not the enterprise itself.
+    override and derives them from the industry again (as a change of industry does).
+    ``expected_version`` is the version the client read (:func:`enterprise_version`); a stale
+    one raises :class:`~anjian.core.updating.StaleVersion` and changes nothing. The row is
+    locked before it is compared, and only changed fields are written
+    (:func:`anjian.core.updating.editing`).
     Returns the change request when one was opened.
     """
-    if (departments is not None or derive_departments) and not _may_change_identity(
-        enterprise, actor
-    ):
-        _check_editable(enterprise, actor)
+    _check_editable(enterprise, actor)
+    authority = _may_change_identity(enterprise, actor)
+    if (departments is not None or derive_departments) and not authority:
         raise PermissionDenied(_("只有市安委办和属地镇街可以指定监管部门"))
-    _check_editable(enterprise, actor)
-    before = _full_snapshot(enterprise)
-    identity = {
-        field: value
-        for field, value in changes.items()
-        if field in IDENTITY_FIELDS and getattr(enterprise, field) != value
-    }
-    direct = {k: v for k, v in changes.items() if k in SCALAR_FIELDS and k not in identity}
     change_request = None
-    if identity and not _may_change_identity(enterprise, actor):
-        change_request = request_identity_change(enterprise, identity, actor=actor, reason=reason)
-    else:
-        direct.update(identity)
-    industry_changed = "industry" in direct and direct["industry"] != enterprise.industry
-    for field, value in direct.items():
-        setattr(enterprise, field, value)
-    enterprise.full_clean(exclude=["departments", "categories"])
-    enterprise.save()
-    if (industry_changed or derive_departments) and departments is None:
-        enterprise.departments_overridden = False
-        Enterprise.objects.filter(pk=enterprise.pk).update(departments_overridden=False)
-    _set_relations(
-        enterprise,
-        categories=categories,
-        departments=departments,
-    )
+    with editing(
+        enterprise, actor=actor, expected_version=expected_version, snapshot=enterprise_snapshot
+    ) as edit:
+        proposed = {
+            field: value
+            for field, value in changes.items()
+            if field in SCALAR_FIELDS and getattr(enterprise, field) != value
+        }
+        new_categories = None if categories is None else list(categories)
+        categories_changed = new_categories is not None and {c.pk for c in new_categories} != set(
+            enterprise.categories.values_list("pk", flat=True)
+        )
+        identity: dict[str, Any] = {}
+        if not authority:
+            _refuse_authority_fields([*proposed, *(["categories"] if categories_changed else [])])
+            identity = {
+                field: proposed.pop(field)
+                for field in fields_of(FieldRule.CHANGE_REQUEST, proposed)
+            }
+            # Checked now as a direct change would be, not first when the town approves.
+            for field, value in identity.items():
+                model_field = Enterprise._meta.get_field(field)
+                if isinstance(model_field, models.Field) and not model_field.is_relation:
+                    model_field.clean(value, enterprise)
+        edit.set(proposed)
+        if departments is not None:
+            edit.set({"departments_overridden": True})
+        elif "industry" in proposed or derive_departments:
+            edit.set({"departments_overridden": False})
+        if categories_changed:
+            enterprise.categories.set(new_categories or [])
+        if departments is not None:
+            enterprise.departments.set(list(departments))
+        elif not enterprise.departments_overridden:
+            industry = enterprise.industry
+            enterprise.departments.set(
+                DepartmentIndex().for_industry(industry.code, industry.section)
+            )
+        if identity:
+            change_request = request_identity_change(
+                enterprise, identity, actor=actor, reason=reason
+            )
     _check_editable(enterprise, actor)
-    after = _full_snapshot(enterprise)
-    if after != before:
-        audit.record("update", actor=actor, obj=enterprise, before=before, after=after)
     return change_request
 
 
@@ -230,43 +270,42 @@ def decide_change_request(
     change_request: ChangeRequest, *, actor: Any, approve: bool, comment: str = ""
 ) -> ChangeRequest:
     """The town (or the city office) approves or rejects a pending change request; the
-    requester is notified with the comment."""
+    requester is notified with the comment.
+
+    The request's row is locked before its state is read, so two deciders at once cannot both
+    decide it; the enterprise is then changed under its own lock (request first, enterprise
+    second, the order every service keeps).
+    """
     from anjian.orgs.models import Town
 
     if not ChangeRequest.objects.editable_by(actor).filter(pk=change_request.pk).exists():
         raise PermissionDenied(_("无权审核该变更申请"))
-    if change_request.state != ChangeRequestState.PENDING:
-        raise PermissionDenied(_("该申请已审核"))
-    enterprise = change_request.enterprise
-    if approve:
-        before = _full_snapshot(enterprise)
-        for field, value in change_request.changes.items():
-            if field == "town":
-                enterprise.town = Town.objects.get(code=value)
-            else:
-                setattr(enterprise, field, value)
-        enterprise.full_clean(exclude=["departments", "categories"])
-        enterprise.save()
-        audit.record(
-            "update",
-            actor=actor,
-            obj=enterprise,
-            before=before,
-            after=_full_snapshot(enterprise),
-            detail=f"批准变更申请 #{change_request.pk}",  # the log's text, not the actor's language
+    action = "approve" if approve else "reject"
+    with editing(change_request, actor=actor, action=action, detail=comment) as decision:
+        if change_request.state != ChangeRequestState.PENDING:
+            raise PermissionDenied(_("该申请已审核"))
+        if approve:
+            enterprise = change_request.enterprise
+            with editing(
+                enterprise,
+                actor=actor,
+                snapshot=enterprise_snapshot,
+                detail=f"批准变更申请 #{change_request.pk}",  # the log's text, not the actor's
+            ) as edit:
+                edit.set(
+                    {
+                        field: Town.objects.get(code=value) if field == "town" else value
+                        for field, value in change_request.changes.items()
+                    }
+                )
+        decision.set(
+            {
+                "state": ChangeRequestState.APPROVED if approve else ChangeRequestState.REJECTED,
+                "decided_by": actor,
+                "decided_at": timezone.now(),
+                "comment": comment,
+            }
         )
-    change_request.state = ChangeRequestState.APPROVED if approve else ChangeRequestState.REJECTED
-    change_request.decided_by = actor
-    change_request.decided_at = timezone.now()
-    change_request.comment = comment
-    change_request.save()
-    audit.record(
-        "approve" if approve else "reject",
-        actor=actor,
-        obj=change_request,
-        after={"state": change_request.state},
-        detail=comment,
-    )
     notices.change_decided(change_request)
     return change_request
 
@@ -295,26 +334,32 @@ def add_licence(enterprise: Enterprise, data: Mapping[str, Any], *, actor: Any) 
     return licence
 
 
+def licence_version(licence: Licence) -> str:
+    """The version of a licence's record (the edit form's hidden ``version``)."""
+    return version_of(audit.snapshot(licence))
+
+
 @transaction.atomic
-def update_licence(licence: Licence, changes: Mapping[str, Any], *, actor: Any) -> Licence:
-    """Change a licence's kind, number, issuer or validity; it stays with its enterprise."""
+def update_licence(
+    licence: Licence,
+    changes: Mapping[str, Any],
+    *,
+    actor: Any,
+    expected_version: str | None = None,
+) -> Licence:
+    """Change a licence's kind, number, issuer or validity; it stays with its enterprise.
+
+    Locked, compared and written field by field (:func:`anjian.core.updating.editing`); a stale
+    ``expected_version`` raises :class:`~anjian.core.updating.StaleVersion`.
+    """
     _check_licence_editable(licence, actor)
-    before = audit.snapshot(licence)
-    for field, value in changes.items():
-        if field in LICENCE_FIELDS:
-            setattr(licence, field, value)
-    licence.full_clean()
-    licence.save()
-    after = audit.snapshot(licence)
-    if after != before:
-        audit.record(
-            "update",
-            actor=actor,
-            obj=licence,
-            before=before,
-            after=after,
-            detail=f"enterprise {licence.enterprise_id}",
-        )
+    with editing(
+        licence,
+        actor=actor,
+        expected_version=expected_version,
+        detail=f"enterprise {licence.enterprise_id}",
+    ) as edit:
+        edit.set({field: value for field, value in changes.items() if field in LICENCE_FIELDS})
     return licence
 
 

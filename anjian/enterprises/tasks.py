@@ -44,12 +44,12 @@ def build_dossier_zip(self: Any, user_id: int, params: dict[str, str]) -> dict[s
         if number % step == 0 or number == count:
             record_progress(task_id, number * 100 // max(count, 1), f"{number}/{count}")
 
-    data = build_zip(enterprises.iterator(chunk_size=100), progress=progress, total=total)
+    data, failed = build_zip(enterprises.iterator(chunk_size=100), progress=progress, total=total)
     path = zip_path(task_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     download = reverse("enterprises:dossier_zip_download", args=[task_id])
-    return {"download": download, "count": total}
+    return {"download": download, "count": total, "failed": failed}
 
 
 @shared_task(name="anjian.enterprises.tasks.send_licence_reminders")

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -25,6 +25,7 @@ from anjian.core.navigation import page_of
 from anjian.core.scoping import get_visible_or_404
 from anjian.core.sheets import WorkbookError, read_upload
 from anjian.core.sheets import flow as sheets_flow
+from anjian.core.updating import StaleVersion
 from anjian.enterprises import services
 from anjian.enterprises.categories import suggested_category_keys
 from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus
@@ -149,7 +150,7 @@ def my_enterprise(request: HttpRequest) -> HttpResponse:
     return redirect("enterprises:detail", pk=enterprise.pk)
 
 
-_NOT_FIELDS = ("categories", "reason", "override_departments", "departments")
+_NOT_FIELDS = ("categories", "reason", "override_departments", "departments", "version")
 
 
 def _creatable_towns(request: HttpRequest) -> Any:
@@ -169,7 +170,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(
         request.POST or None, towns=towns, grids=Grid.objects.filter(town__in=towns)
     )
-    del form.fields["reason"]
+    del form.fields["reason"], form.fields["version"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         departments, _derive = form.department_choice()
@@ -204,27 +205,35 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(
         request.POST or None,
         instance=pristine_copy(enterprise),
+        initial={"version": services.enterprise_version(enterprise)},
         grids=grids,
         may_assign_departments=assign,
     )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         departments, derive = form.department_choice()
-        change_request = services.update_enterprise(
-            enterprise,
-            {k: v for k, v in data.items() if k not in _NOT_FIELDS},
-            actor=request.user,
-            categories=data["categories"],
-            departments=departments,
-            derive_departments=derive,
-            reason=data.get("reason", ""),
-        )
-        if change_request is not None:
-            messages.info(request, _("名称、代码、位置、镇街的变更已提交镇街审核"))
+        try:
+            change_request = services.update_enterprise(
+                enterprise,
+                {k: v for k, v in data.items() if k not in _NOT_FIELDS},
+                actor=request.user,
+                categories=data["categories"],
+                departments=departments,
+                derive_departments=derive,
+                reason=data.get("reason", ""),
+                expected_version=data["version"] or None,
+            )
+        except StaleVersion:
+            conflict = True  # the template says so, with a link to the current record
         else:
-            messages.success(request, _("已保存"))
-        return redirect("enterprises:detail", pk=pk)
+            if change_request is not None:
+                messages.info(request, _("名称、代码、位置、镇街的变更已提交镇街审核"))
+            else:
+                messages.success(request, _("已保存"))
+            return redirect("enterprises:detail", pk=pk)
     context = {
+        "conflict": conflict,
         "form": form,
         "enterprise": enterprise,
         "department_sources": department_sources(enterprise),
@@ -279,16 +288,29 @@ def licence_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    form = LicenceForm(request.POST or None, instance=pristine_copy(licence))
+    form = LicenceForm(
+        request.POST or None,
+        instance=pristine_copy(licence),
+        initial={"version": services.licence_version(licence)},
+    )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_licence(licence, form.cleaned_data, actor=request.user)
+            services.update_licence(
+                licence,
+                form.cleaned_data,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"] or None,
+            )
+        except StaleVersion:
+            conflict = True  # the template says so, with a link to the current record
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("证照已保存"))
             return redirect("enterprises:detail", pk=licence.enterprise_id)
     context = {
+        "conflict": conflict,
         "form": form,
         "enterprise": licence.enterprise,
         "licence": licence,
@@ -415,8 +437,12 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(
         Enterprise.objects.select_related("town", "grid", "industry"), request.user, pk=pk
     )
+    try:
+        pdf = build_pdf(enterprise)
+    except ImproperlyConfigured as problem:  # the font is missing: say so, not a bare 500
+        return HttpResponse(str(problem), status=503, content_type="text/plain; charset=utf-8")
     services.record_export(actor=request.user, count=1, what=f"一企一册 {enterprise.credit_code}")
-    response = HttpResponse(build_pdf(enterprise), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f"inline; filename*=UTF-8''{_quote(enterprise.name + '-一企一册.pdf')}"
     )
@@ -467,7 +493,10 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         ChangeRequest.objects.editable_by(request.user), request.user, pk=pk
     )
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("enterprises:change_requests")
     services.decide_change_request(
         change_request,
         actor=request.user,
