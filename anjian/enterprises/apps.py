@@ -6,3 +6,8 @@ class EnterprisesConfig(AppConfig):
     name = "anjian.enterprises"
     label = "enterprises"
     verbose_name = _("企业档案")
+
+    def ready(self) -> None:
+        from anjian.enterprises import shell
+
+        shell.register()

@@ -11,15 +11,17 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
-from anjian.enterprises.choices import EnterpriseStatus
+from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, Licence
-from anjian.orgs.models import Town
+from anjian.orgs.models import Grid, Town
 
-__all__ = ["LICENCE_STATES", "EnterpriseFilter"]
+__all__ = ["GRADES", "LICENCE_STATES", "EnterpriseFilter"]
 
 _CATEGORY = re.compile(r"^(\d+|[a-z][a-z0-9_]{1,59})$")
 # ``licence``: an enterprise with a licence expiring within the warning days, or expired.
 LICENCE_STATES = ("expiring", "expired")
+# ``grade``: a standardisation grade, or ``none`` for an enterprise without one.
+GRADES = tuple(grade or "none" for grade in StandardisationGrade.values)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class EnterpriseFilter:
     category: str = ""  # key category key (key_categories.csv), or its id
     status: str = ""
     licence: str = ""  # "expiring" or "expired"
+    grade: str = ""  # standardisation grade "1", "2", "3", or "none"
+    grid: str = ""  # grid code
     q: str = ""  # name, pinyin initials or credit code
 
     @classmethod
@@ -39,12 +43,15 @@ class EnterpriseFilter:
         status = get("status")
         category = get("category")
         licence = get("licence")
+        grade = get("grade")
         return cls(
             town=get("town"),
             industry=get("industry"),
             category=category if _CATEGORY.match(category) else "",
             status=status if status in EnterpriseStatus.values else "",
             licence=licence if licence in LICENCE_STATES else "",
+            grade=grade if grade in GRADES else "",
+            grid=get("grid"),
             q=get("q"),
         )
 
@@ -74,6 +81,10 @@ class EnterpriseFilter:
             queryset = queryset.filter(pk__in=licences.values("enterprise_id"))
         if self.status:
             queryset = queryset.filter(status=self.status)
+        if self.grade:
+            queryset = queryset.filter(standardisation_grade=self.grade.replace("none", ""))
+        if self.grid:
+            queryset = queryset.filter(grid__in=Grid.objects.filter(code=self.grid).values("pk"))
         if self.q:
             queryset = queryset.search(self.q)
         return queryset

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from anjian.accounts.models import RoleAssignment
 from anjian.core.htmx import template_for
-from anjian.core.scoping import get_visible_or_404
+from anjian.core.scoping import get_editable_or_404, get_visible_or_404
+from anjian.orgs import panels, services
+from anjian.orgs.forms import GridCreateForm, GridForm, grid_towns
 from anjian.orgs.models import Committee, Department, Grid, Town
 
 
@@ -52,6 +59,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(grids, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "may_create": grid_towns(request.user).exists(),
         "towns": Town.objects.visible_to(request.user),
         "town": town,
         "q": query,
@@ -62,9 +70,75 @@ def grid_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One grid and its inspectors."""
+    """One grid, with the panels the apps above add (its inspectors, its enterprises)."""
     grid = get_visible_or_404(Grid.objects.select_related("town"), request.user, code=code)
-    inspectors = RoleAssignment.objects.filter(
-        role="grid", jurisdiction_kind="grid", jurisdiction_code=grid.code
-    ).select_related("user")
-    return render(request, "orgs/grid_detail.html", {"grid": grid, "inspectors": inspectors})
+    context = {
+        "grid": grid,
+        "editable": Grid.objects.editable_by(request.user).filter(pk=grid.pk).exists(),
+        "panels": panels.panels_for(grid, request.user),
+    }
+    return render(request, "orgs/grid_detail.html", context)
+
+
+def _form_refused(form: Any, refused: PermissionDenied | ValidationError) -> None:
+    """Put a service's refusal on the form: by field where it names one."""
+    if isinstance(refused, ValidationError) and hasattr(refused, "error_dict"):
+        for field, errors in refused.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, " ".join(getattr(refused, "messages", [str(refused)])))
+
+
+@login_required
+def grid_create(request: HttpRequest) -> HttpResponse:
+    """Set up a grid in one of the user's towns (a town officer, the city office)."""
+    if not grid_towns(request.user).exists():
+        raise PermissionDenied
+    form = GridCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grid = services.create_grid(
+                data["town"],
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                description=data["description"],
+            )
+        except (PermissionDenied, ValidationError) as refused:
+            _form_refused(form, refused)
+        else:
+            messages.success(request, _("网格已设立。"))
+            return redirect("orgs:grid_detail", code=grid.code)
+    return render(request, "orgs/grid_form.html", {"form": form, "grid": None})
+
+
+@login_required
+def grid_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Rename a grid or change its description."""
+    grid = get_editable_or_404(Grid.objects.select_related("town"), request.user, code=code)
+    initial = {"name": grid.name, "description": grid.description}
+    form = GridForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_grid(grid, actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as refused:
+            _form_refused(form, refused)
+        else:
+            messages.success(request, _("网格已更新。"))
+            return redirect("orgs:grid_detail", code=grid.code)
+    return render(request, "orgs/grid_form.html", {"form": form, "grid": grid})
+
+
+@login_required
+@require_POST
+def grid_retire(request: HttpRequest, code: str) -> HttpResponse:
+    """Retire a grid (its inspectors lose it, its enterprises are left without a grid)."""
+    grid = get_editable_or_404(Grid.objects, request.user, code=code)
+    try:
+        services.retire_grid(grid, actor=request.user)
+    except (PermissionDenied, ValidationError) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    else:
+        messages.success(request, _("网格已撤销。"))
+    return redirect("orgs:grid_detail", code=code)
