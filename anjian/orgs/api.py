@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.filter_schema import FilterLookup
 from ninja.pagination import paginate
 
@@ -149,7 +149,7 @@ def _invalid(error: ValidationError) -> ApiError:
     response={201: GridOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="设立网格 / create grid",
 )
-def create_grid(request: HttpRequest, body: GridIn) -> tuple[int, Grid]:
+def create_grid(request: HttpRequest, body: GridIn) -> Status[Grid]:
     """A town officer in their own town, or the city office in any; another town is refused."""
     town = Town.objects.filter(code=body.town).first()
     if town is None:
@@ -160,7 +160,7 @@ def create_grid(request: HttpRequest, body: GridIn) -> tuple[int, Grid]:
         )
     except ValidationError as error:
         raise _invalid(error) from None
-    return 201, grid
+    return Status(201, grid)
 
 
 @router.patch(

@@ -397,6 +397,8 @@ def update_grid(
         grid.description if description is None else description,
     )
     if new_name != grid.name:
+        # The town's row is locked as when creating: two renames to one name are serialised.
+        Town.objects.select_for_update().filter(pk=grid.town_id).first()
         _check_name_free(grid.town, new_name, exclude_pk=grid.pk)
     grid.name, grid.description = new_name, new_description
     grid.save(update_fields=["name", "description"])
