@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core import dashboard, jurisdictions, navigation
@@ -93,10 +93,10 @@ def enterprises_panel(user: Any) -> dict[str, Any]:
         "total": enterprises.count(),
         "url": _list_url(),
         "charts": [
-            {"key": "town", "kind": "bar", "title": _t("按镇街"), "items": by_town},
-            {"key": "status", "kind": "pie", "title": _t("按经营状态"), "items": by_status},
-            {"key": "section", "kind": "bar", "title": _t("按行业门类"), "items": by_section},
-            {"key": "category", "kind": "bar", "title": _t("按重点监管类别"), "items": by_category},
+            {"key": "town", "kind": "bar", "title": gettext("按镇街"), "items": by_town},
+            {"key": "status", "kind": "pie", "title": gettext("按经营状态"), "items": by_status},
+            {"key": "section", "kind": "bar", "title": gettext("按行业门类"), "items": by_section},
+            {"key": "category", "kind": "bar", "title": gettext("按重点监管类别"), "items": by_category},
         ],
     }
 
@@ -112,8 +112,8 @@ def licences_panel(user: Any) -> dict[str, Any]:
         "expired": counts["expired"],
         "expiring": counts["expiring"],
         "items": [
-            _item(_t("证照已过期的企业"), counts["expired"], licence="expired"),
-            _item(_t("证照即将到期的企业"), counts["expiring"], licence="expiring"),
+            _item(gettext("证照已过期的企业"), counts["expired"], licence="expired"),
+            _item(gettext("证照即将到期的企业"), counts["expiring"], licence="expiring"),
         ],
     }
 
@@ -132,7 +132,7 @@ def standardisation_panel(user: Any) -> dict[str, Any]:
         for grade, label in StandardisationGrade.choices
         if grades.get(grade)
     ]
-    chart = {"key": "grade", "kind": "pie", "title": _t("按标准化等级"), "items": items}
+    chart = {"key": "grade", "kind": "pie", "title": gettext("按标准化等级"), "items": items}
     return {"charts": [chart]}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core import jurisdictions, navigation
@@ -15,7 +15,7 @@ from anjian.orgs.models import CITY_CODE, Department, Grid, Town
 
 
 def city_names(codes: Collection[str]) -> dict[str, str]:
-    return {CITY_CODE: _t("滕州市")} if CITY_CODE in codes else {}
+    return {CITY_CODE: gettext("滕州市")} if CITY_CODE in codes else {}
 
 
 def town_names(codes: Collection[str]) -> dict[str, str]:
