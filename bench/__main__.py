@@ -8,7 +8,7 @@ import sys
 
 from bench.common import RESULT_MARK, ROOT
 
-BENCHMARKS = ["bench.import_10k", "bench.api_list"]
+BENCHMARKS = ["bench.import_10k", "bench.api_list", "bench.dashboard"]
 
 
 def main() -> int:
