@@ -257,6 +257,15 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 90)
 LICENCE_EXPIRY_WARNING_DAYS = env_int("LICENCE_EXPIRY_WARNING_DAYS", 30)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 
+# Spreadsheet uploads (anjian.core.sheets), refused before parsing beyond these: the file's
+# size, the unpacked size of an .xlsx/.ods (zip bombs), the rows of one sheet. Larger checks
+# and imports than SHEETS_BACKGROUND_ROWS rows run as a background job with progress.
+SHEETS_MAX_UPLOAD_BYTES = env_int("SHEETS_MAX_UPLOAD_BYTES", 20_000_000)
+SHEETS_MAX_UNCOMPRESSED_BYTES = env_int("SHEETS_MAX_UNCOMPRESSED_BYTES", 200_000_000)
+SHEETS_MAX_COMPRESSION_RATIO = env_int("SHEETS_MAX_COMPRESSION_RATIO", 100)
+SHEETS_MAX_ROWS = env_int("SHEETS_MAX_ROWS", 100_000)
+SHEETS_BACKGROUND_ROWS = env_int("SHEETS_BACKGROUND_ROWS", 3_000)
+
 # Audit log (等保 level 3): kept at least 180 days; a lower value refuses to start.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
 if AUDIT_RETENTION_DAYS < 180:

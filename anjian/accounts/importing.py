@@ -1,40 +1,54 @@
-"""Bulk import of users from Excel: every row checked first, then all or nothing."""
+"""Bulk import of users from a workbook, on the spreadsheet kit: every row checked first, then
+all or nothing."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from anjian.accounts import services
 from anjian.accounts.choices import Role
 from anjian.accounts.models import User
 from anjian.core import audit
+from anjian.core.sheets import (
+    Column,
+    Limits,
+    Row,
+    RowError,
+    Sheet,
+    WorkbookError,
+    accepted_labels,
+    check_sheet,
+    open_book,
+    parse_date,
+    workbook_labels,
+    write_book,
+)
 
-# Column headings of the template, in order (Chinese, as the city office fills them in).
-COLUMNS = ["用户名", "姓名", "手机号", "角色", "管辖代码", "生效日期", "截止日期"]
-REQUIRED = {"用户名", "角色", "管辖代码"}
+__all__ = ["COLUMNS", "SHEET", "ImportRejected", "import_users", "template"]
+
+ROLES = "角色"
+# Row 1 the headings (Chinese, as the city office fills them in), data from row 2.
+SHEET = Sheet(
+    "用户",
+    (
+        Column("username", "用户名", "登录名，不可重复", True, 16),
+        Column("display_name", "姓名", "", width=12),
+        Column("phone", "手机号", "", width=14),
+        Column("role", "角色", "从下拉列表选择（也接受角色代码如town）", True, 16, ROLES),
+        Column("code", "管辖代码", "区划、部门或网格代码", True, 16),
+        Column("valid_from", "生效日期", "日期，如2026-01-01，可空", width=12),
+        Column("valid_until", "截止日期", "日期，可空", width=12),
+    ),
+    freeze="B2",
+    descriptions=False,
+)
+COLUMNS = [column.header for column in SHEET.columns]
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("第%(row)d行【%(column)s】：%(reason)s") % {
-            "row": self.row,
-            "column": self.column,
-            "reason": self.reason,
-        }
 
 
 class ImportRejected(Exception):
@@ -46,129 +60,74 @@ class ImportRejected(Exception):
 
 
 def template() -> bytes:
-    """An empty workbook with the expected headings and one example row."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101 (a new workbook always has a sheet)
-    sheet.title = "用户"
-    sheet.append(COLUMNS)
-    sheet.append(["zhangsan", "张三", "13800000000", "town", "370481001000", None, None])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """An empty workbook with the headings (described in their comments) and the roles'
+    drop-down list."""
+    return write_book([(SHEET, [])], {ROLES: list(workbook_labels(Role).values())})
 
 
-def _role(value: str) -> str | None:
-    value = value.strip()
-    if value in Role.values:
-        return value
-    for code, label in Role.choices:
-        if value == str(label):
-            return str(code)
-    return None
+def _check(
+    row: Row, actor: Any, admin: bool, seen: dict[str, int]
+) -> tuple[str, str, str, services.RoleSpec]:
+    username = row.text("username")
+    if not username:
+        row.error("username", _("不能为空"))
+    elif username.lower() in seen:
+        row.error("username", _("与第%(n)d行重复") % {"n": seen[username.lower()]})
+    elif User.objects.filter(username__iexact=username).exists():
+        row.error("username", _("用户名已存在"))
+    seen.setdefault(username.lower(), row.number)
+    role = accepted_labels(Role).get(row.text("role"))
+    if role is None:
+        row.error("role", _("未知角色：%(v)s") % {"v": row.get("role")})
+    code = row.text("code")
+    if role is not None:
+        try:
+            services.validate_jurisdiction(role, code)
+        except ValidationError as error:
+            row.error("code", " ".join(error.messages))
+        if role in services.PRIVILEGED_ROLES and not admin:
+            row.error("role", _("仅系统管理员可授予该角色"))
+    dates: list[date | None] = []
+    for key in ("valid_from", "valid_until"):
+        try:
+            dates.append(parse_date(row.get(key)))
+        except ValueError:
+            row.error(key, _("日期格式应为 YYYY-MM-DD"))
+            dates.append(None)
+    spec = services.RoleSpec(role or "", code, dates[0], dates[1])
+    return username, row.text("display_name"), row.text("phone"), spec
 
 
-def _date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip())
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _parse(stream: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return [], [RowError(1, "-", _("无法读取文件，请上传 .xlsx 格式的 Excel 文件。"))]
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        return [], [RowError(1, c, _("缺少该列")) for c in sorted(missing)]
-    parsed = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            return [], [RowError(number, "-", _("超过%(n)d行上限") % {"n": MAX_ROWS})]
-        if not any(v not in (None, "") for v in values):
-            continue
-        parsed.append((number, dict(zip(header, values, strict=False))))
-    return parsed, []
-
-
-def import_users(stream: IO[bytes], *, actor: Any) -> list[tuple[User, str]]:
+def import_users(stream: IO[bytes] | bytes, *, actor: Any) -> list[tuple[User, str]]:
     """Create every user of the workbook, or none: :class:`ImportRejected` lists each bad row.
 
     Returns the users with their issued passwords (each must change it at first login).
     """
     if not User.objects.editable_by(actor).exists():
         raise PermissionDenied(_("仅市安委办和系统管理员可导入用户。"))
-    parsed, errors = _parse(stream)
-    if errors:
-        raise ImportRejected(errors)
-    specs: list[tuple[int, dict[str, Any], services.RoleSpec]] = []
+    try:
+        book = open_book(stream, [SHEET.name], limits=Limits(rows=MAX_ROWS))
+    except WorkbookError as problem:
+        raise ImportRejected([RowError(SHEET.name, 1, "-", str(problem))]) from None
+    admin = User.objects.filter(pk=actor.pk, role_assignments__role=Role.ADMIN).exists()
+    errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, row in parsed:
-        username = _text(row.get("用户名"))
-        if not username:
-            errors.append(RowError(number, "用户名", _("不能为空")))
-        elif username.lower() in seen:
-            errors.append(
-                RowError(number, "用户名", _("与第%(n)d行重复") % {"n": seen[username.lower()]})
-            )
-        elif User.objects.filter(username__iexact=username).exists():
-            errors.append(RowError(number, "用户名", _("用户名已存在")))
-        seen.setdefault(username.lower(), number)
-        role = _role(_text(row.get("角色")))
-        if role is None:
-            errors.append(RowError(number, "角色", _("未知角色：%(v)s") % {"v": row.get("角色")}))
-        code = _text(row.get("管辖代码"))
-        if role is not None:
-            try:
-                services.validate_jurisdiction(role, code)
-            except ValidationError as error:
-                errors.append(RowError(number, "管辖代码", " ".join(error.messages)))
-            if (
-                role in services.PRIVILEGED_ROLES
-                and not User.objects.filter(pk=actor.pk, role_assignments__role=Role.ADMIN).exists()
-            ):
-                errors.append(RowError(number, "角色", _("仅系统管理员可授予该角色")))
-        dates: list[date | None] = []
-        for column in ("生效日期", "截止日期"):
-            try:
-                dates.append(_date(row.get(column)))
-            except ValueError:
-                errors.append(RowError(number, column, _("日期格式应为 YYYY-MM-DD")))
-                dates.append(None)
-        specs.append((number, row, services.RoleSpec(role or "", code, dates[0], dates[1])))
+    checked = check_sheet(
+        book.rows(SHEET.name), SHEET, lambda row: _check(row, actor, admin, seen), errors
+    )
     if errors:
         raise ImportRejected(errors)
-    return _create_all(specs, actor)
+    return _create_all([record for _number, record in checked.records], actor)
 
 
 @transaction.atomic
 def _create_all(
-    specs: list[tuple[int, dict[str, Any], services.RoleSpec]], actor: Any
+    records: list[tuple[str, str, str, services.RoleSpec]], actor: Any
 ) -> list[tuple[User, str]]:
     created = []
-    for _number, row, spec in specs:
+    for username, display_name, phone, spec in records:
         user, password = services.create_user(
-            actor=actor,
-            username=_text(row.get("用户名")),
-            display_name=_text(row.get("姓名")),
-            phone=_text(row.get("手机号")),
-            roles=[spec],
+            actor=actor, username=username, display_name=display_name, phone=phone, roles=[spec]
         )
         created.append((user, password))
     audit.record(

@@ -8,6 +8,9 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业档案")
 
     def ready(self) -> None:
+        from anjian.core.sheets import flow
         from anjian.enterprises import shell
+        from anjian.enterprises.importer import IMPORTER
 
+        flow.register(IMPORTER)
         shell.register()

@@ -16,6 +16,7 @@ with ``error.translate(gettext)``, and ``str(error)`` is the Chinese reason.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 
 __all__ = ["ALPHABET", "CreditCodeError", "check_character", "is_valid", "normalize"]
@@ -56,7 +57,8 @@ def check_character(first17: str) -> str:
     if len(first17) != 17:
         raise CreditCodeError(gettext_noop("计算校验码需要前17位"))
     try:
-        total = sum(_VALUES[char] * weight for char, weight in zip(first17, _WEIGHTS, strict=True))
+        # map() rather than a generator: the import checks 10,000 codes in one request.
+        total = sum(map(operator.mul, map(_VALUES.__getitem__, first17), _WEIGHTS))
     except KeyError as error:
         raise CreditCodeError(_NOT_ALLOWED, characters=error.args[0]) from None
     return ALPHABET[(31 - total % 31) % 31]

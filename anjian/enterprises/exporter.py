@@ -1,5 +1,6 @@
 """Export of any filtered list to the registry workbook (same sheets and columns as the import):
-the enterprises, and in the ``证照`` sheet the licences of those enterprises."""
+the enterprises, and in the ``证照`` sheet the licences of those enterprises. Coded columns are
+written as labels (a status as 在营, a category by its name), which the import reads back."""
 
 from __future__ import annotations
 
@@ -8,17 +9,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from anjian.core.sheets import NO, YES, workbook_labels
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
-from anjian.enterprises.excel import (
-    LICENCE_SHEET,
-    NO,
-    NONE,
-    YES,
-    category_label,
-    default_codes,
-    workbook_labels,
-    write_workbook,
-)
+from anjian.enterprises.excel import LICENCE_SHEET, NONE, default_codes, write_workbook
 from anjian.enterprises.models import Enterprise, Licence
 from anjian.orgs.choices import IndustryLevel
 from anjian.orgs.models import Department, Industry, SupervisionCategory, Town
@@ -42,10 +35,7 @@ def _codes() -> dict[str, list[str]]:
             .order_by("code")
             .values_list("code", "name")
         ),
-        (
-            category_label(key, name)
-            for key, name in SupervisionCategory.objects.key_list().values_list("key", "name")
-        ),
+        SupervisionCategory.objects.key_list().values_list("name", flat=True),
     )
 
 
@@ -60,10 +50,8 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def _rows(ids: Sequence[int]) -> Iterator[list[Any]]:
-    categories = {
-        pk: category_label(key, name)
-        for pk, key, name in SupervisionCategory.objects.values_list("pk", "key", "name")
-    }
+    # Labels, not codes: a category by its name (the import also takes its key).
+    categories = dict(SupervisionCategory.objects.values_list("pk", "name"))
     departments = {
         pk: short or name
         for pk, name, short in Department.objects.values_list("pk", "name", "short_name")

@@ -164,8 +164,10 @@ class LicenceForm(_LicenceModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Excel文件（.xlsx）"),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+        label=_("Excel文件（.xlsx、.xls、.ods）"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx,.xls,.ods"}
+        ),
     )
 
 

@@ -23,17 +23,9 @@ from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from anjian.core import audit
+from anjian.core.sheets import BATCH, Row, RowError, Rows, check_sheet, executemany, parse_date
 from anjian.enterprises import credit_code as credit
 from anjian.enterprises.excel import LICENCE_SHEET
-from anjian.enterprises.import_common import (
-    BATCH,
-    RowError,
-    data_rows,
-    executemany,
-    header_map,
-    parse_date,
-    text,
-)
 from anjian.enterprises.models import Licence
 
 __all__ = ["LicencePlan", "apply_licences", "check_licence_rows", "plan_licences"]
@@ -67,74 +59,52 @@ def _key(record: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _error(number: int, key: str, message: str) -> RowError:
-    return RowError(number, _HEADER(key), message, LICENCE_SHEET.name)
+    return RowError(LICENCE_SHEET.name, number, _HEADER(key), message)
 
 
-def _check_row(
-    number: int, values: dict[str, Any], errors: list[RowError]
-) -> dict[str, Any] | None:
+def _check_row(row: Row) -> dict[str, Any] | None:
     record: dict[str, Any] = {}
-    count = len(errors)
     try:
-        record["credit_code"] = credit.normalize(values.get("credit_code"))
+        record["credit_code"] = credit.normalize(row.get("credit_code"))
     except credit.CreditCodeError as problem:
-        errors.append(_error(number, "credit_code", problem.translate(_)))
+        row.error("credit_code", problem.translate(_))
     for key in ("kind", "number", "issuer"):
-        record[key] = text(values.get(key))
+        record[key] = row.text(key)
         if key != "issuer" and not record[key]:
-            errors.append(_error(number, key, _("%(column)s不能为空") % {"column": _HEADER(key)}))
+            row.error(key, _("%(column)s不能为空") % {"column": _HEADER(key)})
         elif len(record[key]) > _MAX_LENGTH[key]:
-            errors.append(
-                _error(
-                    number,
-                    key,
-                    _("%(column)s超过%(limit)s字")
-                    % {"column": _HEADER(key), "limit": _MAX_LENGTH[key]},
-                )
+            row.error(
+                key,
+                _("%(column)s超过%(limit)s字")
+                % {"column": _HEADER(key), "limit": _MAX_LENGTH[key]},
             )
     for key in ("issued_on", "expires_on"):
         try:
-            record[key] = parse_date(values.get(key))
+            record[key] = parse_date(row.get(key))
         except ValueError as problem:
             record[key] = None
-            errors.append(_error(number, key, str(problem)))
+            row.error(key, str(problem))
     if record["issued_on"] and record["expires_on"] and record["expires_on"] < record["issued_on"]:
-        errors.append(_error(number, "expires_on", _("有效期至不能早于发证日期")))
-    return None if len(errors) > count else record
+        row.error("expires_on", _("有效期至不能早于发证日期"))
+    return record
 
 
 def check_licence_rows(
-    rows: Iterable[tuple[int, tuple[Any, ...]]], plan: LicencePlan, errors: list[RowError]
+    rows: Rows, plan: LicencePlan, errors: list[RowError]
 ) -> list[tuple[int, dict[str, Any]]]:
     """Each row on its own (credit code, kind and number present, lengths, dates, expiry not
     before issue) and the same licence twice in the sheet; the good rows by row number."""
-    rows = iter(rows)
-    header = next(rows, None)
-    if header is None:
-        return []
-    positions, missing = header_map(LICENCE_SHEET, header[1])
-    for name in missing:
-        errors.append(
-            RowError(1, name, _("缺少必填列“%(column)s”") % {"column": name}, LICENCE_SHEET.name)
-        )
-    if missing:
-        return []
-    seen: dict[tuple[str, str], int] = {}
-    records = []
-    for number, values in data_rows(rows, positions):
-        plan.rows += 1
-        record = _check_row(number, values, errors)
-        if record is None:
-            continue
-        key = _key(record)
-        if key in seen:
-            errors.append(
-                _error(number, "number", _("证照类型和编号与第%(row)s行重复") % {"row": seen[key]})
-            )
-            continue
-        seen[key] = number
-        records.append((number, record))
-    return records
+    checked = check_sheet(
+        rows,
+        LICENCE_SHEET,
+        _check_row,
+        errors,
+        unique=_key,
+        unique_column="number",
+        duplicate_message=_("证照类型和编号与第%(row)s行重复"),
+    )
+    plan.rows = checked.rows
+    return checked.records
 
 
 def _registered_licences(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("map/", views.enterprise_map, name="map"),
     path("map/data/", views.map_data, name="map_data"),
     path("import/", views.import_page, name="import"),
+    path("import/<str:token>/", views.import_review, name="import_review"),
     path("import/<str:token>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<str:token>/errors.xlsx", views.import_errors, name="import_errors"),
     path("template.xlsx", views.template_download, name="template"),

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
-import uuid
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,15 +22,16 @@ from anjian.core.htmx import template_for
 from anjian.core.jobs import enqueue
 from anjian.core.models import Job
 from anjian.core.scoping import get_visible_or_404
+from anjian.core.sheets import WorkbookError, read_upload
+from anjian.core.sheets import flow as sheets_flow
 from anjian.enterprises import services
 from anjian.enterprises.categories import suggested_category_keys
 from anjian.enterprises.choices import ChangeRequestState, EnterpriseStatus
 from anjian.enterprises.dossier import build_pdf
-from anjian.enterprises.excel import annotate_workbook
 from anjian.enterprises.exporter import export_workbook, template_workbook
 from anjian.enterprises.filters import EnterpriseFilter
 from anjian.enterprises.forms import DecisionForm, EnterpriseForm, ImportForm, LicenceForm
-from anjian.enterprises.importer import apply_import, plan_import
+from anjian.enterprises.importer import IMPORTER
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.panels import PANELS
 from anjian.enterprises.queries import (
@@ -323,39 +321,36 @@ def _require_importer(request: HttpRequest) -> None:
         raise PermissionDenied(_("只有市安委办和镇街可以导入企业名录"))
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "enterprise-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(request: HttpRequest, token: str, suffix: str) -> Path:
-    if not token.isalnum():
-        raise Http404
-    return _upload_dir() / f"{request.user.pk}-{token}{suffix}"
-
-
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload → check every row → errors (with the annotated workbook) or a preview."""
+    """Upload → check every row (in the background when large) → errors with the annotated
+    workbook, or a preview of what would change."""
     _require_importer(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        token = uuid.uuid4().hex
+        upload = form.cleaned_data["file"]
         try:
-            plan = plan_import(io.BytesIO(data), actor=request.user)
-        except Exception:
-            form.add_error("file", _("无法读取该文件，请使用.xlsx格式的模板"))
+            checked = sheets_flow.check_upload(
+                IMPORTER, read_upload(upload), upload.name, actor=request.user
+            )
+        except WorkbookError as problem:
+            form.add_error("file", str(problem))
             return render(request, "enterprises/import.html", context)
-        if plan.ok:
-            _upload_path(request, token, ".xlsx").write_bytes(data)
-        else:
-            errors = [(e.sheet, e.row, e.column, e.message) for e in plan.errors]
-            annotated = annotate_workbook(io.BytesIO(data), errors)
-            _upload_path(request, token, ".errors.xlsx").write_bytes(annotated)
-        context.update(plan=plan, token=token)
+        if checked.job is not None:
+            return redirect("core:job_detail", pk=checked.job.pk)
+        context.update(preview=checked.preview, token=checked.token)
+    return render(request, "enterprises/import.html", context)
+
+
+@login_required
+def import_review(request: HttpRequest, token: str) -> HttpResponse:
+    """The outcome of a check that ran in the background."""
+    _require_importer(request)
+    preview = sheets_flow.load_preview(IMPORTER, request.user, token)
+    if preview is None:
+        raise Http404
+    context = {"form": ImportForm(), "preview": preview, "token": token}
     return render(request, "enterprises/import.html", context)
 
 
@@ -364,22 +359,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Write a previewed import (checked again: the database may have changed meanwhile)."""
     _require_importer(request)
-    path = _upload_path(request, token, ".xlsx")
-    if not path.exists():
-        raise Http404
-    with path.open("rb") as handle:
-        plan = plan_import(handle, actor=request.user)
-    if not plan.ok:
+    try:
+        done, job = sheets_flow.confirm(IMPORTER, token, actor=request.user)
+    except WorkbookError as problem:
+        messages.error(request, str(problem))
+        return redirect("enterprises:import")
+    if job is not None:
+        return redirect("core:job_detail", pk=job.pk)
+    if done is None:
         messages.error(request, _("数据已变化，请重新导入"))
         return redirect("enterprises:import")
-    created, updated = apply_import(plan, actor=request.user)
-    path.unlink()
-    done = _("导入完成：新增%(c)s家，更新%(u)s家") % {"c": created, "u": updated}
-    if plan.licences.rows:
-        done += _("；证照新增%(c)s项，更新%(u)s项") % {
-            "c": len(plan.licences.creates),
-            "u": len(plan.licences.updates),
-        }
     messages.success(request, done)
     return redirect("enterprises:list")
 
@@ -387,7 +376,8 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, token: str) -> HttpResponse:
     """The uploaded workbook with its bad cells marked."""
-    path = _upload_path(request, token, ".errors.xlsx")
+    _require_importer(request)
+    path = sheets_flow.annotated_path(IMPORTER, request.user, token)
     if not path.exists():
         raise Http404
     return _xlsx(path.read_bytes(), "企业名录-错误标注.xlsx")

@@ -12,7 +12,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from anjian.core.models import AuditLog
-from anjian.enterprises.excel import COLUMNS, annotate_workbook, write_workbook
+from anjian.core.sheets import annotate, open_book
+from anjian.enterprises.excel import COLUMNS, write_workbook
 from anjian.enterprises.exporter import export_workbook, template_workbook
 from anjian.enterprises.importer import apply_import, plan_import
 from anjian.enterprises.models import Enterprise, Licence
@@ -161,9 +162,7 @@ def test_annotated_workbook_marks_bad_cells_with_comments():
     bad = workbook(row(), row(principal_phone="123"))
     plan = plan_import(bad, actor=None)
     annotated = load_workbook(
-        io.BytesIO(
-            annotate_workbook(bad, [(e.sheet, e.row, e.column, e.message) for e in plan.errors])
-        )
+        io.BytesIO(annotate(open_book(bad, ["企业名录", "证照"]), plan.errors))
     )["企业名录"]
     column = [c.header for c in COLUMNS].index("主要负责人电话") + 1
     cell = annotated.cell(row=4, column=column)

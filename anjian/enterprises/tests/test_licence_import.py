@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from anjian.core.models import AuditLog
-from anjian.enterprises.excel import LICENCE_COLUMNS, annotate_workbook, write_workbook
+from anjian.core.sheets import annotate, open_book
+from anjian.enterprises.excel import LICENCE_COLUMNS, write_workbook
 from anjian.enterprises.exporter import template_workbook
 from anjian.enterprises.importer import apply_import, plan_import
 from anjian.enterprises.models import Enterprise, Licence
@@ -181,8 +182,9 @@ def test_the_annotated_workbook_marks_the_bad_licence_cell():
     enterprise = row()
     data = book([enterprise], [licence(enterprise[0]), licence(enterprise[0], expires_on="X")])
     plan = plan_import(data, actor=None)
-    errors = [(e.sheet, e.row, e.column, e.message) for e in plan.errors]
-    annotated = load_workbook(io.BytesIO(annotate_workbook(data, errors)))[SHEET]
+    annotated = load_workbook(
+        io.BytesIO(annotate(open_book(data, ["企业名录", SHEET]), plan.errors))
+    )[SHEET]
     cell = annotated.cell(row=4, column=[c.header for c in LICENCE_COLUMNS].index("有效期至") + 1)
     assert "无法识别" in cell.comment.text
     assert cell.fill.fgColor.rgb.endswith("FFC7CE")
@@ -260,7 +262,7 @@ def test_a_licence_only_workbook_updates_registered_enterprises(pair):
     plan = plan_import(book([], [licence(chemical.credit_code, number="L-1")]), actor=None)
     assert plan.ok and plan.rows == 0
     [diff] = plan.diffs
-    assert (diff.credit_code, diff.name, diff.changes) == (chemical.credit_code, chemical.name, [])
+    assert (diff.key, diff.name, diff.changes) == (chemical.credit_code, chemical.name, [])
     assert apply_import(plan, actor=None) == (0, 1)
     assert chemical.licences.get().number == "L-1"
 

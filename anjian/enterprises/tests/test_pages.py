@@ -45,7 +45,7 @@ def test_import_through_the_page_with_preview_then_confirm(
     good.name = "good.xlsx"
     response = client.post("/enterprises/import/", {"file": good})
     token = response.context["token"]
-    assert response.context["plan"].ok and not Enterprise.objects.exists()
+    assert response.context["preview"].ok and not Enterprise.objects.exists()
     client.post(f"/enterprises/import/{token}/confirm/")
     assert Enterprise.objects.count() == 1
 

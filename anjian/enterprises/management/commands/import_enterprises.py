@@ -8,11 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anjian.core.progress import progress_bar
+from anjian.core.sheets import WorkbookError
 from anjian.enterprises.importer import apply_import, plan_import
 
 
 class Command(BaseCommand):
-    help = "Import enterprises from an .xlsx workbook; any bad row and nothing is written."
+    help = "Import enterprises from a workbook (.xlsx, .xls, .ods); a bad row: nothing is written."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -22,15 +23,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: Path, user: str, dry_run: bool, **options: Any) -> None:
         actor = _actor(user)
         progress = progress_bar(self.stderr)
-        with file.open("rb") as handle:
-            plan = plan_import(handle, actor=actor, progress=progress)
+        try:
+            with file.open("rb") as handle:  # the error names the file by the handle's name
+                plan = plan_import(handle, actor=actor, progress=progress)
+        except OSError as problem:
+            raise CommandError(f"{file}: {problem.strerror}") from None
+        except WorkbookError as problem:
+            raise CommandError(str(problem)) from None
         if not plan.ok:
             for error in plan.errors:
                 self.stderr.write(f"{error.sheet} 第{error.row}行 [{error.column}] {error.message}")
             raise CommandError(f"{len(plan.errors)} 处错误，未导入任何数据")
         for diff in plan.diffs:
             changes = "; ".join(f"{c}: {old} → {new}" for c, old, new in diff.lines)
-            self.stdout.write(f"更新 {diff.credit_code} {diff.name}: {changes}")
+            self.stdout.write(f"更新 {diff.key} {diff.name}: {changes}")
         licences = f"证照 {len(plan.licences.creates)} 新增，{len(plan.licences.updates)} 更新"
         if dry_run:
             self.stdout.write(
