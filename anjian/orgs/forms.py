@@ -41,3 +41,7 @@ class GridCreateForm(GridForm):
         self.fields["town"].queryset = towns  # type: ignore[attr-defined]
         if len(towns) == 1:
             self.fields["town"].initial = towns[0].code
+
+
+class GridImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件"))

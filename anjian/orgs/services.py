@@ -322,7 +322,7 @@ def build_demo_grids(per_town: int = 4) -> int:
 
 # --- grids ----------------------------------------------------------------------------------------
 
-_GRID_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,19}$")
+GRID_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,19}$")
 
 
 def _clean_grid_fields(name: str, description: str) -> tuple[str, str]:
@@ -363,7 +363,7 @@ def create_grid(town: Town, *, actor: Any, code: str, name: str, description: st
     create a grid in another town).
     """
     code = (code or "").strip()
-    if not _GRID_CODE.match(code):
+    if not GRID_CODE.match(code):
         raise ValidationError({"code": _("网格编码须为1至20位字母、数字或“-”。")})
     name, description = _clean_grid_fields(name, description)
     town = Town.objects.select_for_update().get(pk=town.pk)

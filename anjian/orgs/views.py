@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from anjian.core.htmx import template_for
 from anjian.core.scoping import get_editable_or_404, get_visible_or_404
-from anjian.orgs import panels, services
-from anjian.orgs.forms import GridCreateForm, GridForm, grid_towns
+from anjian.orgs import importing, panels, services
+from anjian.orgs.forms import GridCreateForm, GridForm, GridImportForm, grid_towns
 from anjian.orgs.models import Committee, Department, Grid, Town
 
 
@@ -142,3 +142,25 @@ def grid_retire(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("网格已撤销。"))
     return redirect("orgs:grid_detail", code=code)
+
+
+@login_required
+def grid_import(request: HttpRequest) -> HttpResponse:
+    """Grids from a workbook (.xlsx, .xls, .ods): all or nothing, every bad row reported."""
+    if not grid_towns(request.user).exists():
+        raise PermissionDenied
+    if request.GET.get("template"):
+        response = HttpResponse(
+            importing.template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="grids-template.xlsx"'
+        return response
+    form = GridImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "errors": [], "done": None}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context["done"] = importing.import_grids(form.cleaned_data["file"], actor=request.user)
+        except importing.ImportRejected as rejected:
+            context["errors"] = rejected.errors
+    return render(request, "orgs/grid_import.html", context)
