@@ -25,6 +25,7 @@ EXEMPT = {
     "enterprises:import_confirm": "the caller's own upload: the file is named by the caller's "
     "user id and a random token, another user's token answers 404",
     "enterprises:import_errors": "the caller's own annotated upload, as above",
+    "enterprises:import_review": "the caller's own staged upload, as above (the kit's review page)",
 }
 
 
