@@ -1,4 +1,7 @@
-"""The JSON API at ``/api/v1``: every module's router, one error format, offline docs."""
+"""The JSON API at ``/api/v1``: every module's router, one error format, offline docs.
+
+With :mod:`anjian.urls` it is the top layer (the shell): the only place that imports every app.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from anjian.accounts.api import token_auth
 from anjian.core.api import AnjianApi, install_error_handlers
 from anjian.core.attachments.api import router as attachments_router
 from anjian.core.audit_api import router as audit_router
+from anjian.core.dashboard_api import router as dashboard_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.orgs.api import router as orgs_router
 
@@ -26,3 +30,4 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", attachments_router)
+api.add_router("/", dashboard_router)

@@ -8,7 +8,7 @@ import sys
 
 from bench.common import RESULT_MARK, ROOT
 
-BENCHMARKS = ["bench.import_10k", "bench.api_list", "bench.search_100k"]
+BENCHMARKS = ["bench.import_10k", "bench.api_list", "bench.search_100k", "bench.dashboard"]
 
 
 def main() -> int:

@@ -1,15 +1,18 @@
-"""What a user's roles grant: the jurisdictions every scoped query is built from."""
+"""What a user's roles grant: the jurisdictions every scoped query is built from.
+
+:class:`Grants` itself is core's (:mod:`anjian.core.roles`); this module builds it from the
+user's role assignments.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from anjian.accounts.choices import Role
+from anjian.core.roles import Grants, Role
 
 # Roles that read and change business data (enterprises, dangers, …). The auditor and the
 # system administrator are kept apart from it (三权分立).
@@ -24,38 +27,6 @@ BUSINESS_ROLES = frozenset(
         Role.EXPERT,
     }
 )
-
-
-@dataclass(frozen=True)
-class Grants:
-    """The user's active roles and the jurisdiction codes each kind of role covers."""
-
-    user_id: int
-    roles: frozenset[str]
-    towns: frozenset[str] = field(default_factory=frozenset)
-    departments: frozenset[str] = field(default_factory=frozenset)
-    grids: frozenset[str] = field(default_factory=frozenset)
-    # Primary keys of ``towns`` (same query): a scope on ``town_id`` lets the planner walk
-    # the (town, status, name) index in list order instead of joining the town table.
-    town_ids: frozenset[int] = field(default_factory=frozenset)
-    # Credit codes, kept apart by role: an enterprise user's own enterprise (read and written)
-    # and an expert's assigned ones (read only). A user holding both roles must not write
-    # the expert's enterprises through the enterprise role.
-    own_enterprises: frozenset[str] = field(default_factory=frozenset)
-    assigned_enterprises: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def enterprises(self) -> frozenset[str]:
-        """Every enterprise the user's enterprise-level roles cover, for reading."""
-        return self.own_enterprises | self.assigned_enterprises
-
-    @property
-    def city_wide(self) -> bool:
-        """The city office sees everything in the city."""
-        return Role.CITY in self.roles
-
-    def has(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
 
 
 # An active assignment as the grants are built from it: role, jurisdiction kind and code, and

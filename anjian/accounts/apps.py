@@ -12,10 +12,15 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
+        from anjian.accounts import shell
         from anjian.accounts.access import grants_for
+        from anjian.accounts.services import end_grid_assignments
         from anjian.core.scoping import register_grants_provider
+        from anjian.orgs.signals import grid_retiring
 
         register_grants_provider(grants_for)
+        shell.register()
+        grid_retiring.connect(end_grid_assignments, dispatch_uid="anjian.accounts.grid_retiring")
 
         user_logged_out.connect(_on_logout, dispatch_uid="anjian.accounts.logout")
 

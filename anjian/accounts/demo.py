@@ -21,7 +21,8 @@ def demo_password() -> str:
     return os.environ.get("ANJIAN_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
 
 
-def _account(username: str, display_name: str, role: str, code: str) -> bool:
+def demo_account(username: str, display_name: str, role: str, code: str) -> bool:
+    """A demo user with the shared demo password and one role; True when newly created."""
     user, created = User.objects.get_or_create(
         username=username, defaults={"display_name": display_name}
     )
@@ -50,7 +51,8 @@ def _demo_totp(usernames: tuple[str, ...]) -> None:
 
 
 def build(context: DemoContext) -> str:
-    """City, departments, towns, grid, enforcement, auditor and administrator accounts."""
+    """City, departments, towns, grid, enforcement, auditor and administrator accounts (the
+    enterprise and expert accounts come with the enterprises, in ``enterprises/demo.py``)."""
     if settings.PRODUCTION:
         raise RuntimeError("demo accounts are never created in production mode")
     towns = list(Town.objects.order_by("code")[:2])
@@ -68,27 +70,12 @@ def build(context: DemoContext) -> str:
     ]
     if grid is not None:
         specs.append(("grid_a", f"{grid.name}网格员", Role.GRID, grid.code))
-    specs += _enterprise_specs(context)
-    created = sum(_account(*spec) for spec in specs)
+    created = sum(demo_account(*spec) for spec in specs)
     _demo_totp(TOTP_DEMO_USERNAMES)
-    _expert_period()
     return f"{created} demo accounts created"
 
 
-def _enterprise_specs(context: DemoContext) -> list[tuple[str, str, str, str]]:
-    """Two enterprise users in different towns (town_a's and town_b's) and an expert assigned
-    to the first enterprise; the enterprises themselves come from ``enterprises/demo.py``."""
-    from anjian.enterprises.demo import demo_codes
-
-    enterprise_a, enterprise_b = demo_codes(context, 2)
-    return [
-        ("enterprise_a", "企业A安全管理员", Role.ENTERPRISE, enterprise_a),
-        ("enterprise_b", "企业B安全管理员", Role.ENTERPRISE, enterprise_b),
-        ("expert", "安全专家演示用户", Role.EXPERT, enterprise_a),
-    ]
-
-
-def _expert_period() -> None:
+def expert_period() -> None:
     """The expert's assignment runs for a year from a month ago (an expert sees an
     enterprise only while assigned)."""
     today = timezone.localdate()

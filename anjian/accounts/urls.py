@@ -22,4 +22,10 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
     path("roles/<int:pk>/remove/", views.role_remove, name="role_remove"),
+    path("grids/<str:code>/inspectors/", views.grid_inspector_add, name="grid_inspector_add"),
+    path(
+        "grids/<str:code>/inspectors/<int:pk>/remove/",
+        views.grid_inspector_remove,
+        name="grid_inspector_remove",
+    ),
 ]

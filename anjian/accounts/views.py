@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -35,6 +35,7 @@ from anjian.accounts.middleware import PENDING_KEY, STEP_URLS
 from anjian.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from anjian.core.middleware import client_address
 from anjian.core.scoping import get_editable_or_404, get_visible_or_404
+from anjian.orgs.models import Grid
 
 NEXT_KEY = "anjian_next"
 ENROL_SECRET_KEY = "anjian_totp_secret"  # noqa: S105 (a session key name)
@@ -363,3 +364,45 @@ def user_import(request: HttpRequest) -> HttpResponse:
     response = render(request, "accounts/user_import.html", context)
     response["Cache-Control"] = "no-store"  # issued passwords are shown here once
     return response
+
+
+# --- grid inspectors (the panel on the grid page) ------------------------------------------------
+
+
+def _grid_staffing_done(request: HttpRequest, code: str, change: Any) -> HttpResponse:
+    try:
+        change()
+    except (PermissionDenied, ValidationError) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    else:
+        messages.success(request, _("网格员已更新。"))
+    return redirect("orgs:grid_detail", code=code)
+
+
+@login_required
+@require_POST
+def grid_inspector_add(request: HttpRequest, code: str) -> HttpResponse:
+    """Assign a grid inspector of the actor's territory to this grid."""
+    grid = get_editable_or_404(Grid.objects, request.user, code=code)
+    user_id = request.POST.get("user", "")
+    candidate = services.grid_inspector_candidates(request.user).filter(
+        pk=int(user_id) if user_id.isdigit() else 0
+    )
+    inspector = candidate.first()
+    if inspector is None:
+        messages.error(request, _("请选择本辖区内的网格员。"))
+        return redirect("orgs:grid_detail", code=code)
+    return _grid_staffing_done(
+        request, code, lambda: services.assign_grid_inspector(inspector, grid, actor=request.user)
+    )
+
+
+@login_required
+@require_POST
+def grid_inspector_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Take an inspector off this grid."""
+    grid = get_editable_or_404(Grid.objects, request.user, code=code)
+    inspector = get_object_or_404(services.grid_inspectors(grid), pk=pk)
+    return _grid_staffing_done(
+        request, code, lambda: services.remove_grid_inspector(inspector, grid, actor=request.user)
+    )

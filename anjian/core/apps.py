@@ -11,7 +11,11 @@ class CoreConfig(AppConfig):
         # The Celery app is configured here rather than in anjian/__init__.py, so that the pure
         # anjian.standards package imports without Celery or Django.
         from anjian import celery  # noqa: F401
-        from anjian.core import signals  # noqa: F401  (connects the Celery job recorder)
+        from anjian.core import (
+            shell,
+            signals,  # noqa: F401  (connects the Celery job recorder)
+        )
         from anjian.core.audit import connect_safety_net
 
         connect_safety_net()
+        shell.register()

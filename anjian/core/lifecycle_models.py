@@ -21,7 +21,7 @@ from anjian.core.owners import owned_scope_q
 from anjian.core.scoping import NOTHING, ScopedQuerySet
 
 if TYPE_CHECKING:
-    from anjian.accounts.access import Grants
+    from anjian.core.roles import Grants
 
 
 class OwnedQuerySet(ScopedQuerySet[Any]):

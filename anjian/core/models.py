@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import JobState
+from anjian.core.roles import Grants, Role
 from anjian.core.scoping import NOTHING, ScopedQuerySet
-
-if TYPE_CHECKING:
-    from anjian.accounts.access import Grants
 
 
 class JobQuerySet(ScopedQuerySet["Job"]):
@@ -59,8 +57,6 @@ class Job(models.Model):
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:
         """Operators (system administrators) see every job; others see the jobs they started."""
-        from anjian.accounts.choices import Role
-
         if grants.has(Role.ADMIN) and not write:
             return Q()
         return Q(owner_id=grants.user_id) if not write else NOTHING
@@ -156,8 +152,6 @@ class AuditLog(models.Model):
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:
         """The auditor reads everything; nobody writes (三权分立: not even the administrator)."""
-        from anjian.accounts.choices import Role
-
         if not write and grants.has(Role.AUDITOR):
             return Q()
         return NOTHING

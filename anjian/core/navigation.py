@@ -1,7 +1,8 @@
 """The navigation, built from what the signed-in user may do.
 
-This is the one place that decides which menu entries a user sees: each entry names the roles
-it is for (``None``: every signed-in user). Modules add their entries to ``MENU``. The same
+Core keeps the registry; each app registers its own entries from its ``AppConfig.ready``
+(:func:`register`), so core never imports the apps whose pages it lists. An entry names the
+roles it is for (``None``: every signed-in user) and its place in the menu (``order``). The same
 entries decide who may open the pages behind them (:func:`page_of`): a role that is not shown
 an entry gets 404 there, so menu and access never disagree.
 """
@@ -16,10 +17,23 @@ from typing import Any, TypeVar
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.access import grants_for
-from anjian.accounts.choices import Role
+from anjian.core.roles import Role
+from anjian.core.scoping import grants_of
+
+__all__ = [
+    "OFFICIALS",
+    "NavItem",
+    "entries",
+    "entry_roles",
+    "may_open",
+    "menu_for",
+    "page_of",
+    "register",
+]
+
+# The officials' roles: most pages of the registry and the organisation are for them.
+OFFICIALS = frozenset({Role.CITY, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.ENFORCEMENT})
 
 
 @dataclass(frozen=True)
@@ -28,59 +42,39 @@ class NavItem:
     url_name: str
     icon: str
     roles: frozenset[str] | None = None
+    order: int = 500  # the menu runs in this order; apps leave gaps for later entries
 
     def allows(self, roles: frozenset[str]) -> bool:
         return self.roles is None or bool(self.roles & roles)
 
 
-OFFICIALS = frozenset({Role.CITY, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.ENFORCEMENT})
+_MENU: dict[str, NavItem] = {}
 
-MENU: list[NavItem] = [
-    NavItem(_("工作台"), "core:home", "home"),
-    NavItem(_("企业档案"), "enterprises:list", "factory", OFFICIALS | {Role.EXPERT}),
-    NavItem(_("企业分布图"), "enterprises:map", "pin", OFFICIALS),
-    NavItem(_("本企业档案"), "enterprises:mine", "factory", frozenset({Role.ENTERPRISE})),
-    NavItem(
-        _("企业信息变更审核"),
-        "enterprises:change_requests",
-        "check",
-        frozenset({Role.CITY, Role.TOWN}),
-    ),
-    NavItem(_("镇街"), "orgs:town_list", "map", OFFICIALS | {Role.ADMIN}),
-    NavItem(_("部门与专委会"), "orgs:department_list", "building", OFFICIALS | {Role.ADMIN}),
-    NavItem(
-        _("网格"),
-        "orgs:grid_list",
-        "grid",
-        frozenset({Role.CITY, Role.TOWN, Role.GRID, Role.ADMIN}),
-    ),
-    NavItem(
-        _("用户管理"),
-        "accounts:user_list",
-        "people",
-        frozenset({Role.CITY, Role.TOWN, Role.ADMIN}),
-    ),
-    NavItem(_("审计日志"), "core:audit_list", "shield", frozenset({Role.AUDITOR})),
-    NavItem(_("工作日历"), "core:calendar", "calendar", frozenset({Role.CITY, Role.ADMIN})),
-    NavItem(_("个人设置"), "accounts:profile", "person"),
-    NavItem(_("消息"), "core:inbox", "bell"),
-    NavItem(_("后台任务"), "core:job_list", "clock"),
-]
+
+def register(*items: NavItem) -> None:
+    """Add (or replace, by URL name) menu entries; called from an app's ``ready``."""
+    for item in items:
+        _MENU[item.url_name] = item
+
+
+def entries() -> list[NavItem]:
+    """Every registered entry, in menu order."""
+    return sorted(_MENU.values(), key=lambda item: (item.order, item.url_name))
 
 
 def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     """The menu entries the user may see, each marked active when it matches the path."""
     if not user.is_authenticated:
         return []
-    roles = grants_for(user).roles
-    entries = []
-    for item in MENU:
+    roles = grants_of(user).roles
+    menu = []
+    for item in entries():
         if not item.allows(roles):
             continue
         url = reverse(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
-    return entries
+        menu.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return menu
 
 
 _View = TypeVar("_View", bound=Callable[..., HttpResponse])
@@ -88,16 +82,16 @@ _View = TypeVar("_View", bound=Callable[..., HttpResponse])
 
 def entry_roles(url_name: str) -> frozenset[str] | None:
     """The roles of the navigation entry ``url_name`` (``None``: every signed-in user)."""
-    for item in MENU:
-        if item.url_name == url_name:
-            return item.roles
-    raise LookupError(f"no navigation entry {url_name!r}")
+    item = _MENU.get(url_name)
+    if item is None:
+        raise LookupError(f"no navigation entry {url_name!r}")
+    return item.roles
 
 
 def may_open(user: Any, url_name: str) -> bool:
     """True when the user is shown the navigation entry ``url_name``."""
     roles = entry_roles(url_name)
-    return roles is None or bool(roles & grants_for(user).roles)
+    return roles is None or bool(roles & grants_of(user).roles)
 
 
 def page_of(url_name: str) -> Callable[[_View], _View]:

@@ -11,9 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.accounts.access import grants_for
-from anjian.accounts.models import RoleAssignment
-from anjian.core import services
+from anjian.core import dashboard, services
 from anjian.core.htmx import template_for
 from anjian.core.models import Job, Notification
 from anjian.core.scoping import get_visible_or_404
@@ -34,11 +32,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: what the user's roles cover."""
-    grants = grants_for(request.user)
-    assignments = RoleAssignment.objects.filter(user_id=grants.user_id).order_by("pk")
-    context = {"grants": grants, "assignments": assignments}
-    return render(request, "core/home.html", context)
+    """The home page: the panels every module registered for the user's roles."""
+    panels = [
+        {"key": panel.key, "title": panel.title, "template": panel.template, "data": data}
+        for panel, data in dashboard.panels_for(request.user)
+    ]
+    return render(request, "core/home.html", {"panels": panels})
 
 
 @login_required

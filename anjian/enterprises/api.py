@@ -217,10 +217,13 @@ def list_enterprises(
     category: str = Query("", pattern=CATEGORY_PATTERN, description="category key or id"),
     status: str = "",
     licence: str = Query("", description="expiring (within the warning days) or expired"),
+    grade: str = Query("", description="standardisation grade 1, 2, 3, or none"),
+    grid: str = Query("", description="grid code"),
     q: str = "",
 ) -> HttpResponse:
     """Scoped and filtered (town code, industry code prefix or section, category key or id,
-    status, licence expiry, q: name, pinyin initials or credit code), ``{"items", "count"}``."""
+    status, licence expiry, standardisation grade, grid, q: name, pinyin initials or credit
+    code), ``{"items", "count"}``."""
     filters = EnterpriseFilter.from_params(
         {
             "town": town,
@@ -228,6 +231,8 @@ def list_enterprises(
             "category": category,
             "status": status,
             "licence": licence,
+            "grade": grade,
+            "grid": grid,
             "q": q,
         }
     )

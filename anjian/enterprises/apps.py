@@ -13,6 +13,7 @@ class EnterprisesConfig(AppConfig):
 
         from anjian.core.audit import register_action_labels
         from anjian.core.sheets import flow
+        from anjian.enterprises import shell
         from anjian.enterprises.dossier import check_font
         from anjian.enterprises.importer import IMPORTER
 
@@ -25,3 +26,4 @@ class EnterprisesConfig(AppConfig):
                 "reject": pgettext_lazy("audit action", "驳回"),
             }
         )
+        shell.register()

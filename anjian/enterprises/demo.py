@@ -20,7 +20,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from anjian.accounts.demo import demo_account, expert_period
 from anjian.core.democity import DemoContext
+from anjian.core.roles import Role
 from anjian.enterprises.categories import CategoryIndex
 from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.credit_code import check_character
@@ -218,6 +220,27 @@ def _spec(rng: random.Random, number: int, world: dict[str, Any] | None) -> dict
 
 
 def build(context: DemoContext) -> str:
+    """The demo enterprises, then the demo accounts bound to them."""
+    summary = _build_enterprises(context)
+    accounts = _demo_accounts(context)
+    return f"{summary}; {accounts} enterprise and expert demo accounts created"
+
+
+def _demo_accounts(context: DemoContext) -> int:
+    """Two enterprise users in different towns (town_a's and town_b's) and an expert assigned
+    to the first enterprise for a year from a month ago."""
+    enterprise_a, enterprise_b = demo_codes(context, 2)
+    specs = [
+        ("enterprise_a", "企业A安全管理员", Role.ENTERPRISE, enterprise_a),
+        ("enterprise_b", "企业B安全管理员", Role.ENTERPRISE, enterprise_b),
+        ("expert", "安全专家演示用户", Role.EXPERT, enterprise_a),
+    ]
+    created = sum(demo_account(*spec) for spec in specs)
+    expert_period()
+    return created
+
+
+def _build_enterprises(context: DemoContext) -> str:
     """At least ``--enterprises`` (default 2,000) enterprises; a second run adds none."""
     count = int(context.options.get("enterprises") or 2000)
     shape = city_shape()

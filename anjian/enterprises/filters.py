@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
-from anjian.enterprises.choices import EnterpriseStatus
+from anjian.enterprises.choices import EnterpriseStatus, StandardisationGrade
 from anjian.enterprises.models import Enterprise, EnterpriseQuerySet, Licence
-from anjian.orgs.models import Town
+from anjian.orgs.models import Grid, Town
 
-__all__ = ["CATEGORY_PATTERN", "LICENCE_STATES", "EnterpriseFilter"]
+__all__ = ["CATEGORY_PATTERN", "GRADES", "LICENCE_STATES", "EnterpriseFilter"]
 
 # A key category's key, or its id (at most 18 digits: any such number fits the databases'
 # 64-bit integers, a longer one was a 500).
@@ -23,6 +23,8 @@ CATEGORY_PATTERN = r"^(\d{1,18}|[a-z][a-z0-9_]{1,59})?$"
 _CATEGORY = re.compile(CATEGORY_PATTERN)
 # ``licence``: an enterprise with a licence expiring within the warning days, or expired.
 LICENCE_STATES = ("expiring", "expired")
+# ``grade``: a standardisation grade, or ``none`` for an enterprise without one.
+GRADES = tuple(grade or "none" for grade in StandardisationGrade.values)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class EnterpriseFilter:
     category: str = ""  # key category key (key_categories.csv), or its id
     status: str = ""
     licence: str = ""  # "expiring" or "expired"
+    grade: str = ""  # standardisation grade "1", "2", "3", or "none"
+    grid: str = ""  # grid code
     q: str = ""  # name, pinyin initials or credit code
 
     @classmethod
@@ -42,12 +46,15 @@ class EnterpriseFilter:
         status = get("status")
         category = get("category")
         licence = get("licence")
+        grade = get("grade")
         return cls(
             town=get("town"),
             industry=get("industry"),
             category=category if _CATEGORY.match(category) else "",
             status=status if status in EnterpriseStatus.values else "",
             licence=licence if licence in LICENCE_STATES else "",
+            grade=grade if grade in GRADES else "",
+            grid=get("grid"),
             q=get("q"),
         )
 
@@ -77,6 +84,10 @@ class EnterpriseFilter:
             queryset = queryset.filter(pk__in=licences.values("enterprise_id"))
         if self.status:
             queryset = queryset.filter(status=self.status)
+        if self.grade:
+            queryset = queryset.filter(standardisation_grade=self.grade.replace("none", ""))
+        if self.grid:
+            queryset = queryset.filter(grid__in=Grid.objects.filter(code=self.grid).values("pk"))
         if self.q:
             queryset = queryset.search(self.q)
         return queryset

@@ -11,7 +11,7 @@ of each kind the grants hold, and which filters are set. A request of a known sh
 no ORM compilation; the scope is still applied by the database on every request, with the
 request's own grants. Filters whose SQL depends on their value beyond a parameter (industry
 prefix or section, numeric category id, search text, licence expiry: it reads today's date)
-are compiled per request.
+(and standardisation grade and grid, rarer filters) are compiled per request.
 
 Measured figures: docs/enterprises.md, "Performance".
 """
@@ -85,7 +85,14 @@ def _values_and_shape(
             members = sorted(getattr(grants, name))
             shape.append(len(members))
             values.update({f"{name}.{index}": member for index, member in enumerate(members)})
-    plain = not (filters.industry or filters.q or filters.licence or filters.category.isdigit())
+    plain = not (
+        filters.industry
+        or filters.q
+        or filters.licence
+        or filters.grade
+        or filters.grid
+        or filters.category.isdigit()
+    )
     for name in _PLAIN_FILTERS:
         value = getattr(filters, name)
         shape.append(bool(value))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from anjian.enterprises.models import (
     name_initials,
 )
 from anjian.enterprises.rules import FieldRule, fields_of
-from anjian.orgs.models import Department, SupervisionCategory
+from anjian.orgs.models import Department, Grid, SupervisionCategory
 from anjian.orgs.services import DepartmentIndex
 
 __all__ = [
@@ -383,3 +383,71 @@ def record_export(*, actor: Any, count: int, what: str) -> None:
 def initials_for(names: Iterable[str]) -> list[str]:
     """Pinyin initials for many names (the importer sets them without calling ``save``)."""
     return [name_initials(name) for name in names]
+
+
+# --- grids ----------------------------------------------------------------------------------------
+
+
+def _locked_active_grid(grid: Grid, actor: Any) -> Grid:
+    locked = Grid.objects.editable_by(actor).select_for_update().filter(pk=grid.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("无权修改该网格。"))
+    if locked.retired_at is not None:
+        raise ValidationError(_("该网格已撤销，不能再划入企业。"))
+    return locked
+
+
+def _set_grid(enterprise: Enterprise, grid: Grid | None, *, actor: Any, detail: str = "") -> None:
+    # As in audit.snapshot: a foreign key by its primary key.
+    before = {"grid": enterprise.grid_id}
+    Enterprise.objects.filter(pk=enterprise.pk).update(grid=grid)
+    enterprise.grid = grid
+    after = {"grid": grid.pk if grid else None}
+    audit.record("update", actor=actor, obj=enterprise, before=before, after=after, detail=detail)
+
+
+@transaction.atomic
+def assign_to_grid(grid: Grid, credit_codes: Iterable[str], *, actor: Any) -> int:
+    """Put enterprises of the grid's town into ``grid`` (moving them from another grid).
+
+    All or nothing: a code the actor cannot edit, or an enterprise of another town, refuses
+    the whole batch and names it. The grid and the enterprises are locked while they change.
+    """
+    grid = _locked_active_grid(grid, actor)
+    codes = sorted({code.strip().upper() for code in credit_codes if code.strip()})
+    if not codes:
+        raise ValidationError(_("请填写要划入本网格的企业统一社会信用代码。"))
+    enterprises = list(
+        Enterprise.objects.editable_by(actor).select_for_update().filter(credit_code__in=codes)
+    )
+    unknown = sorted(set(codes) - {e.credit_code for e in enterprises})
+    if unknown:
+        raise ValidationError(
+            _("以下企业不存在或不在您的管辖范围内：%(codes)s") % {"codes": "、".join(unknown)}
+        )
+    elsewhere = sorted(e.name for e in enterprises if e.town_id != grid.town_id)
+    if elsewhere:
+        raise ValidationError(
+            _("以下企业不属于本网格所在镇街：%(names)s") % {"names": "、".join(elsewhere)}
+        )
+    moved = [e for e in enterprises if e.grid_id != grid.pk]
+    for enterprise in moved:
+        _set_grid(enterprise, grid, actor=actor)
+    return len(moved)
+
+
+@transaction.atomic
+def remove_from_grid(enterprise: Enterprise, *, actor: Any) -> None:
+    """Leave ``enterprise`` without a grid (until the town puts it into another)."""
+    _check_editable(enterprise, actor)
+    if enterprise.grid is None:
+        return
+    _locked_active_grid(enterprise.grid, actor)
+    _set_grid(enterprise, None, actor=actor)
+
+
+def detach_retired_grid(sender: Any, *, grid: Grid, actor: Any, **kwargs: Any) -> None:
+    """``grid_retiring`` receiver: the retired grid's enterprises are left without a grid."""
+    enterprises = Enterprise.objects.select_for_update().filter(grid=grid)
+    for enterprise in enterprises:
+        _set_grid(enterprise, None, actor=actor, detail="grid retired")

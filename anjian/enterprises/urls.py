@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.enterprises import views
+from anjian.enterprises import grid_views, views
 
 app_name = "enterprises"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("licences/<int:pk>/edit/", views.licence_edit, name="licence_edit"),
     path("licences/<int:pk>/delete/", views.licence_delete, name="licence_delete"),
     path("<int:pk>/dossier.pdf", views.dossier_pdf, name="dossier"),
+    path("grids/<str:code>/assign/", grid_views.grid_assign, name="grid_assign"),
+    path("grids/<str:code>/<int:pk>/remove/", grid_views.grid_remove, name="grid_remove"),
 ]

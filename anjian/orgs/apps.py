@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "anjian.orgs"
     label = "orgs"
     verbose_name = _("组织机构")
+
+    def ready(self) -> None:
+        from anjian.orgs import shell
+
+        shell.register()

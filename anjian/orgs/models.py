@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.roles import Grants, Role
 from anjian.core.scoping import NOTHING, ScopedQuerySet
 from anjian.orgs.choices import IndustryLevel, TownKind
-
-if TYPE_CHECKING:
-    from anjian.accounts.access import Grants
 
 CITY_CODE = "370481000000"
 
@@ -32,8 +28,6 @@ class ReferenceModel(models.Model):
 
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:
-        from anjian.accounts.choices import Role
-
         if write:
             return Q() if grants.has(Role.CITY, Role.ADMIN) else NOTHING
         return Q()
@@ -210,7 +204,9 @@ class Boundary(ReferenceModel):
 
 
 class GridQuerySet(ScopedQuerySet["Grid"]):
-    pass
+    def active(self) -> GridQuerySet:
+        """Grids in use (not retired)."""
+        return self.filter(retired_at__isnull=True)
 
 
 class Grid(models.Model):
@@ -220,6 +216,9 @@ class Grid(models.Model):
     name = models.CharField(_("网格名称"), max_length=100)
     town = models.ForeignKey(Town, models.PROTECT, related_name="grids", verbose_name=_("镇街"))
     description = models.TextField(_("范围说明"), blank=True)
+    # A retired grid stays, so that old records and spreadsheets still name it; nobody is
+    # assigned to it any more (``anjian.orgs.services.retire_grid``).
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     objects = GridQuerySet.as_manager()
 
@@ -227,16 +226,18 @@ class Grid(models.Model):
         verbose_name = _("网格")
         verbose_name_plural = _("网格")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="unique_grid_name_in_town")
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:
-        """City office: all grids; a town: its grids; a grid inspector: reads its own grid."""
-        from anjian.accounts.choices import Role
-
-        if grants.city_wide or grants.has(Role.ADMIN):
+        """City office: all grids; a town: its grids; a grid inspector: reads its own grid;
+        the system administrator reads them all (the grids are the towns' to change)."""
+        if grants.city_wide or (grants.has(Role.ADMIN) and not write):
             return Q()
         condition = NOTHING
         if grants.towns:

@@ -1,7 +1,10 @@
-"""Loading the reference data (divisions, industries, categories, boundaries, departments).
+"""Changes to the organisation: the towns' grids, and loading the reference data (divisions,
+industries, categories, boundaries, departments).
 
-Every loader is idempotent: it updates rows by their natural key, so running it again changes
-nothing and duplicates nothing.
+Every grid change is one transaction with its audit record and a keyword-only ``actor``, and
+locks the row it changes (the town's row when creating), so two officers editing at once are
+serialised. Every loader is idempotent: it updates rows by their natural key, so running it
+again changes nothing and duplicates nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anjian.core import audit
+from anjian.core.scoping import ensure_editable
 from anjian.orgs.choices import IndustryLevel, TownKind
 from anjian.orgs.models import (
     CITY_CODE,
@@ -30,6 +37,7 @@ from anjian.orgs.models import (
     Town,
     TownRenaming,
 )
+from anjian.orgs.signals import grid_retiring
 
 APP_DATA_DIR = Path(__file__).resolve().parent / "data"
 _LEVELS = {
@@ -310,3 +318,107 @@ def build_demo_grids(per_town: int = 4) -> int:
             )
             created += was_created
     return created
+
+
+# --- grids ----------------------------------------------------------------------------------------
+
+GRID_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,19}$")
+
+
+def _clean_grid_fields(name: str, description: str) -> tuple[str, str]:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("网格名称不能为空。")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("网格名称不能超过100个字符。")})
+    return name, (description or "").strip()
+
+
+def _check_name_free(town: Town, name: str, exclude_pk: int = 0) -> None:
+    if Grid.objects.filter(town=town, name=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError(
+            {"name": ValidationError(_("本镇街已有同名网格：%(n)s") % {"n": name}, "duplicate")}
+        )
+
+
+def _duplicate_code(code: str) -> ValidationError:
+    message = _("网格编码已存在：%(code)s") % {"code": code}
+    return ValidationError({"code": ValidationError(message, "duplicate")})
+
+
+def _locked_grid(grid: Grid, actor: Any) -> Grid:
+    """The grid's row, locked, if ``actor`` may change it; ``PermissionDenied`` otherwise."""
+    locked = Grid.objects.editable_by(actor).select_for_update().filter(pk=grid.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("无权修改该网格。"))
+    return locked
+
+
+@transaction.atomic
+def create_grid(town: Town, *, actor: Any, code: str, name: str, description: str = "") -> Grid:
+    """Create a grid in ``town``: the town's officers and the city office may.
+
+    The town's row is locked, so that two officers creating grids of one town at once cannot
+    both take the same name; the scope is checked again after writing (a town officer cannot
+    create a grid in another town).
+    """
+    code = (code or "").strip()
+    if not GRID_CODE.match(code):
+        raise ValidationError({"code": _("网格编码须为1至20位字母、数字或“-”。")})
+    name, description = _clean_grid_fields(name, description)
+    town = Town.objects.select_for_update().get(pk=town.pk)
+    if Grid.objects.filter(code=code).exists():
+        raise _duplicate_code(code)
+    _check_name_free(town, name)
+    try:
+        with transaction.atomic():  # a savepoint: another town may take the code meanwhile
+            grid = Grid.objects.create(code=code, name=name, town=town, description=description)
+    except IntegrityError:
+        raise _duplicate_code(code) from None
+    try:
+        ensure_editable(grid, actor)
+    except PermissionDenied:
+        raise PermissionDenied(_("无权在该镇街设立网格。")) from None
+    audit.record("create", actor=actor, obj=grid, after=audit.snapshot(grid))
+    return grid
+
+
+@transaction.atomic
+def update_grid(
+    grid: Grid, *, actor: Any, name: str | None = None, description: str | None = None
+) -> Grid:
+    """Rename a grid or change its description (the code stays: records and sheets name it)."""
+    grid = _locked_grid(grid, actor)
+    if grid.retired_at is not None:
+        raise ValidationError(_("该网格已撤销，不能修改。"))
+    before = audit.snapshot(grid)
+    new_name, new_description = _clean_grid_fields(
+        grid.name if name is None else name,
+        grid.description if description is None else description,
+    )
+    if new_name != grid.name:
+        # The town's row is locked as when creating: two renames to one name are serialised.
+        Town.objects.select_for_update().filter(pk=grid.town_id).first()
+        _check_name_free(grid.town, new_name, exclude_pk=grid.pk)
+    grid.name, grid.description = new_name, new_description
+    grid.save(update_fields=["name", "description"])
+    after = audit.snapshot(grid)
+    if after != before:
+        audit.record("update", actor=actor, obj=grid, before=before, after=after)
+    return grid
+
+
+@transaction.atomic
+def retire_grid(grid: Grid, *, actor: Any) -> Grid:
+    """Retire a grid: it stays on record, its inspectors lose it as jurisdiction and its
+    enterprises are left without a grid (the apps owning them listen to ``grid_retiring``,
+    in this transaction), until the town assigns them to another grid."""
+    grid = _locked_grid(grid, actor)
+    if grid.retired_at is not None:
+        raise ValidationError(_("该网格已撤销。"))
+    before = audit.snapshot(grid)
+    grid.retired_at = timezone.now()
+    grid.save(update_fields=["retired_at"])
+    grid_retiring.send(sender=Grid, grid=grid, actor=actor)
+    audit.record("retire", actor=actor, obj=grid, before=before, after=audit.snapshot(grid))
+    return grid

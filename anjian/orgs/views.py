@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from anjian.accounts.choices import Role
-from anjian.accounts.models import RoleAssignment
 from anjian.core.htmx import template_for
 from anjian.core.navigation import page_of
-from anjian.core.scoping import get_visible_or_404, grants_of
+from anjian.core.roles import Role
+from anjian.core.scoping import get_editable_or_404, get_visible_or_404, grants_of
+from anjian.orgs import importing, panels, services
 from anjian.orgs.choices import IndustryLevel
+from anjian.orgs.forms import GridCreateForm, GridForm, GridImportForm, grid_towns
 from anjian.orgs.models import Committee, Department, Grid, Industry, Town
 
 
@@ -69,6 +75,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(grids, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "may_create": grid_towns(request.user).exists(),
         "towns": Town.objects.visible_to(request.user),
         "town": town,
         "q": query,
@@ -80,12 +87,100 @@ def grid_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @page_of("orgs:grid_list")
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One grid and its inspectors."""
+    """One grid, with the panels the apps above add (its inspectors, its enterprises)."""
     grid = get_visible_or_404(Grid.objects.select_related("town"), request.user, code=code)
-    inspectors = RoleAssignment.objects.filter(
-        role="grid", jurisdiction_kind="grid", jurisdiction_code=grid.code
-    ).select_related("user")
-    return render(request, "orgs/grid_detail.html", {"grid": grid, "inspectors": inspectors})
+    context = {
+        "grid": grid,
+        "editable": Grid.objects.editable_by(request.user).filter(pk=grid.pk).exists(),
+        "panels": panels.panels_for(grid, request.user),
+    }
+    return render(request, "orgs/grid_detail.html", context)
+
+
+def _form_refused(form: Any, refused: PermissionDenied | ValidationError) -> None:
+    """Put a service's refusal on the form: by field where it names one."""
+    if isinstance(refused, ValidationError) and hasattr(refused, "error_dict"):
+        for field, errors in refused.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, " ".join(getattr(refused, "messages", [str(refused)])))
+
+
+@login_required
+def grid_create(request: HttpRequest) -> HttpResponse:
+    """Set up a grid in one of the user's towns (a town officer, the city office)."""
+    if not grid_towns(request.user).exists():
+        raise PermissionDenied
+    form = GridCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grid = services.create_grid(
+                data["town"],
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                description=data["description"],
+            )
+        except (PermissionDenied, ValidationError) as refused:
+            _form_refused(form, refused)
+        else:
+            messages.success(request, _("网格已设立。"))
+            return redirect("orgs:grid_detail", code=grid.code)
+    return render(request, "orgs/grid_form.html", {"form": form, "grid": None})
+
+
+@login_required
+def grid_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Rename a grid or change its description."""
+    grid = get_editable_or_404(Grid.objects.select_related("town"), request.user, code=code)
+    initial = {"name": grid.name, "description": grid.description}
+    form = GridForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_grid(grid, actor=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as refused:
+            _form_refused(form, refused)
+        else:
+            messages.success(request, _("网格已更新。"))
+            return redirect("orgs:grid_detail", code=grid.code)
+    return render(request, "orgs/grid_form.html", {"form": form, "grid": grid})
+
+
+@login_required
+@require_POST
+def grid_retire(request: HttpRequest, code: str) -> HttpResponse:
+    """Retire a grid (its inspectors lose it, its enterprises are left without a grid)."""
+    grid = get_editable_or_404(Grid.objects, request.user, code=code)
+    try:
+        services.retire_grid(grid, actor=request.user)
+    except (PermissionDenied, ValidationError) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    else:
+        messages.success(request, _("网格已撤销。"))
+    return redirect("orgs:grid_detail", code=code)
+
+
+@login_required
+def grid_import(request: HttpRequest) -> HttpResponse:
+    """Grids from a workbook (.xlsx, .xls, .ods): all or nothing, every bad row reported."""
+    if not grid_towns(request.user).exists():
+        raise PermissionDenied
+    if request.GET.get("template"):
+        response = HttpResponse(
+            importing.template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="grids-template.xlsx"'
+        return response
+    form = GridImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "errors": [], "done": None}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context["done"] = importing.import_grids(form.cleaned_data["file"], actor=request.user)
+        except importing.ImportRejected as rejected:
+            context["errors"] = rejected.errors
+    return render(request, "orgs/grid_import.html", context)
 
 
 # Enough to pick from while typing; the picker asks again as the query narrows.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from anjian.accounts.choices import Role
 from anjian.core.access_testing import AccessCase, World
 from anjian.core.models import Job
+from anjian.core.roles import Role
 from anjian.enterprises.choices import ChangeRequestState
 from anjian.enterprises.demo import demo_credit_code
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
@@ -79,6 +79,9 @@ def cases(world: World) -> list[AccessCase]:
         "enterprises:dossier": lambda e: {"pk": e.pk},
         "GET /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
         "PATCH /api/v1/enterprises/{enterprise_id}": lambda e: {"enterprise_id": e.pk},
+        # Side B's enterprises are in grid B: the grid actions name both.
+        "enterprises:grid_assign": lambda e: {"code": e.grid.code},
+        "enterprises:grid_remove": lambda e: {"code": e.grid.code, "pk": e.pk},
     }
     return [
         AccessCase("enterprises.Enterprise", enterprise, by_pk, NOT_CITY),

@@ -3,8 +3,8 @@ reference lists are readable by every signed-in user)."""
 
 from __future__ import annotations
 
-from anjian.accounts.choices import Role
 from anjian.core.access_testing import AccessCase, World
+from anjian.core.roles import Role
 from anjian.orgs.models import Grid
 
 EVERY_ROLE = frozenset(Role.values)
@@ -22,7 +22,15 @@ def cases(world: World) -> list[AccessCase]:
             make_grid,
             {
                 "orgs:grid_detail": lambda g: {"code": g.code},
+                "orgs:grid_edit": lambda g: {"code": g.code},
+                "orgs:grid_retire": lambda g: {"code": g.code},
+                "accounts:grid_inspector_add": lambda g: {"code": g.code},
+                "accounts:grid_inspector_remove": lambda g: {
+                    "code": g.code,
+                    "pk": world.owner_b().pk,
+                },
                 "GET /api/v1/grids/{code}": lambda g: {"code": g.code},
+                "PATCH /api/v1/grids/{code}": lambda g: {"code": g.code},
             },
             EVERY_ROLE - {Role.CITY, Role.ADMIN},
         ),
