@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core import dashboard, navigation
+from anjian.core import dashboard, deadlines, navigation, workflow
 from anjian.core.models import Notification
 from anjian.core.navigation import NavItem
 from anjian.core.roles import Role
@@ -29,6 +29,26 @@ def messages_panel(user: Any) -> dict[str, Any]:
     }
 
 
+def awaiting_panel(user: Any) -> dict[str, Any] | None:
+    """Items awaiting my action across every declared workflow, and my open deadlines: shown
+    once a module declares a workflow (until then there is nothing to wait for)."""
+    if not workflow.registered_workflows():
+        return None
+    items = workflow.awaiting(user, limit=5)
+    return {
+        "count": workflow.awaiting_count(user),
+        "items": [
+            {
+                "title": str(item.workflow.title or item.workflow.model._meta.verbose_name),
+                "id": item.object_id,
+                "state": item.state_label,
+            }
+            for item in items
+        ],
+        **deadlines.counts(user),
+    }
+
+
 def register() -> None:
     navigation.register(
         NavItem(_("工作台"), "core:home", "home", order=0),
@@ -42,6 +62,15 @@ def register() -> None:
         ),
         NavItem(_("消息"), "core:inbox", "bell", order=910),
         NavItem(_("后台任务"), "core:job_list", "clock", order=920),
+    )
+    dashboard.register(
+        dashboard.Panel(
+            "awaiting",
+            _("待我处理"),
+            awaiting_panel,
+            "core/panels/awaiting.html",
+            order=dashboard.AWAITING_ORDER,
+        )
     )
     dashboard.register(
         dashboard.Panel(

@@ -232,3 +232,16 @@ def test_the_committed_workflow_pages_match_their_declarations(tmp_path):
     assert "| `assign` | 下达整改 | reported | rectifying | The ticket's town" in document(
         Ticket.workflow
     )
+
+
+def test_the_home_page_and_dashboard_show_what_awaits_my_action(cast, ticket):
+    client = Client()
+    client.force_login(cast["town"])
+    panels = {p["key"]: p for p in client.get("/api/v1/dashboard").json()["panels"]}
+    assert panels["awaiting"]["data"]["count"] == 1
+    assert panels["awaiting"]["data"]["items"][0]["id"] == ticket.pk
+    page = client.get("/").content.decode()
+    assert 'data-testid="figure-awaiting">1<' in page
+    client.force_login(cast["enterprise"])
+    panels = {p["key"]: p for p in client.get("/api/v1/dashboard").json()["panels"]}
+    assert panels["awaiting"]["data"]["count"] == 0
