@@ -39,6 +39,7 @@ from django.utils.html import escape
 
 __all__ = [
     "CORPUS",
+    "LINE_BREAKING",
     "Reading",
     "WritePath",
     "World",
@@ -73,14 +74,26 @@ CORPUS: dict[str, str] = {
 }
 
 
-def refused_for(limit: int) -> dict[str, str]:
+# Texts with a tab or a line break: a one-line field (a name, an address: the registry's
+# ``plain_text`` rule) refuses them with its message, a multi-line one (a comment) keeps them.
+LINE_BREAKING = ("tab inside", "carriage return inside")
+
+
+def refused_for(limit: int, *, one_line: bool = False) -> dict[str, str]:
     """Texts a field of ``limit`` characters must refuse cleanly, writing nothing."""
-    return {"nul": "滕州\x00有限公司", "too long": "长" * (limit + 1)}
+    refused = {"nul": "滕州\x00有限公司", "too long": "长" * (limit + 1)}
+    if one_line:
+        refused.update({label: CORPUS[label] for label in LINE_BREAKING})
+    return refused
 
 
-def corpus_for(limit: int) -> dict[str, str]:
+def corpus_for(limit: int, *, one_line: bool = False) -> dict[str, str]:
     """The corpus for a field of ``limit`` characters, with a text of exactly that length."""
-    texts = {name: text for name, text in CORPUS.items() if len(text) <= limit}
+    texts = {
+        name: text
+        for name, text in CORPUS.items()
+        if len(text) <= limit and not (one_line and name in LINE_BREAKING)
+    }
     texts["longest allowed"] = ("滕州市" * limit)[:limit]
     return texts
 
@@ -125,6 +138,7 @@ class WritePath:
     write: Callable[[str], Written]
     stored: Callable[[Any], list[str]]
     reads: tuple[str, ...] = ()
+    one_line: bool = True  # False: a multi-line text (a comment), tabs and line breaks kept
 
 
 @dataclass(frozen=True)

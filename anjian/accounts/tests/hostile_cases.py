@@ -51,6 +51,7 @@ def paths(world: World) -> list[WritePath]:
             lambda text: _create_user(world, text),
             lambda user: [user.display_name],
             ("user list", "user detail"),
+            one_line=False,  # a display name keeps what was typed; the registry's fields do not
         )
     ]
 

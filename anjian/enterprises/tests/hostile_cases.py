@@ -216,6 +216,7 @@ def paths(world: World) -> list[WritePath]:
             lambda t: _decide(world, t),
             lambda r: [r.comment],
             ("audit log", "audit export"),
+            one_line=False,
         ),
     ]
 
