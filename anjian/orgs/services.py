@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.scoping import ensure_editable
+from anjian.core.updating import editing
 from anjian.orgs.choices import IndustryLevel, TownKind
 from anjian.orgs.models import (
     CITY_CODE,
@@ -346,12 +347,11 @@ def _duplicate_code(code: str) -> ValidationError:
     return ValidationError({"code": ValidationError(message, "duplicate")})
 
 
-def _locked_grid(grid: Grid, actor: Any) -> Grid:
-    """The grid's row, locked, if ``actor`` may change it; ``PermissionDenied`` otherwise."""
-    locked = Grid.objects.editable_by(actor).select_for_update().filter(pk=grid.pk).first()
-    if locked is None:
+def _check_grid_editable(grid: Grid, actor: Any) -> None:
+    """``PermissionDenied`` unless ``actor`` may change ``grid``; checked before its row is
+    locked, which is safe because these services never move a grid to another town."""
+    if not Grid.objects.editable_by(actor).filter(pk=grid.pk).exists():
         raise PermissionDenied(_("无权修改该网格。"))
-    return locked
 
 
 @transaction.atomic
@@ -387,24 +387,24 @@ def create_grid(town: Town, *, actor: Any, code: str, name: str, description: st
 def update_grid(
     grid: Grid, *, actor: Any, name: str | None = None, description: str | None = None
 ) -> Grid:
-    """Rename a grid or change its description (the code stays: records and sheets name it)."""
-    grid = _locked_grid(grid, actor)
-    if grid.retired_at is not None:
-        raise ValidationError(_("该网格已撤销，不能修改。"))
-    before = audit.snapshot(grid)
-    new_name, new_description = _clean_grid_fields(
-        grid.name if name is None else name,
-        grid.description if description is None else description,
-    )
-    if new_name != grid.name:
-        # The town's row is locked as when creating: two renames to one name are serialised.
-        Town.objects.select_for_update().filter(pk=grid.town_id).first()
-        _check_name_free(grid.town, new_name, exclude_pk=grid.pk)
-    grid.name, grid.description = new_name, new_description
-    grid.save(update_fields=["name", "description"])
-    after = audit.snapshot(grid)
-    if after != before:
-        audit.record("update", actor=actor, obj=grid, before=before, after=after)
+    """Rename a grid or change its description (the code stays: records and sheets name it).
+
+    The grid's row is locked before it is read (:func:`anjian.core.updating.editing`), so two
+    officers editing at once never overwrite each other's change unseen.
+    """
+    _check_grid_editable(grid, actor)
+    with editing(grid, actor=actor) as edit:
+        if grid.retired_at is not None:
+            raise ValidationError(_("该网格已撤销，不能修改。"))
+        new_name, new_description = _clean_grid_fields(
+            grid.name if name is None else name,
+            grid.description if description is None else description,
+        )
+        if new_name != grid.name:
+            # The town's row is locked as when creating: two renames to one name are serialised.
+            Town.objects.select_for_update().filter(pk=grid.town_id).first()
+            _check_name_free(grid.town, new_name, exclude_pk=grid.pk)
+        edit.set({"name": new_name, "description": new_description})
     return grid
 
 
@@ -412,13 +412,16 @@ def update_grid(
 def retire_grid(grid: Grid, *, actor: Any) -> Grid:
     """Retire a grid: it stays on record, its inspectors lose it as jurisdiction and its
     enterprises are left without a grid (the apps owning them listen to ``grid_retiring``,
-    in this transaction), until the town assigns them to another grid."""
-    grid = _locked_grid(grid, actor)
-    if grid.retired_at is not None:
-        raise ValidationError(_("该网格已撤销。"))
-    before = audit.snapshot(grid)
-    grid.retired_at = timezone.now()
-    grid.save(update_fields=["retired_at"])
+    in this transaction), until the town assigns them to another grid.
+
+    The row is locked before ``retired_at`` is read, so of two officers retiring at once one
+    retires it and the other is told it is retired; the listeners run after the grid is saved
+    retired, so they see it as it will be committed.
+    """
+    _check_grid_editable(grid, actor)
+    with editing(grid, actor=actor, action="retire") as edit:
+        if grid.retired_at is not None:
+            raise ValidationError(_("该网格已撤销。"))
+        edit.set({"retired_at": timezone.now()})
     grid_retiring.send(sender=Grid, grid=grid, actor=actor)
-    audit.record("retire", actor=actor, obj=grid, before=before, after=audit.snapshot(grid))
     return grid

@@ -7,12 +7,15 @@
     return;
   }
   var charts = [];
+  // ECharts' HTML tooltips carry style attributes, which the Content-Security-Policy refuses
+  // (style-src 'self'); rich text tooltips are drawn by the chart itself.
+  var TOOLTIP = { renderMode: "richText" };
   function options(kind, items) {
     var labels = items.map(function (item) { return item.label; });
     var values = items.map(function (item) { return item.value; });
     if (kind === "pie") {
       return {
-        tooltip: { trigger: "item" },
+        tooltip: Object.assign({ trigger: "item" }, TOOLTIP),
         series: [{
           type: "pie",
           radius: ["35%", "65%"],
@@ -23,7 +26,7 @@
     }
     // Horizontal bars: long Chinese names stay readable on a 375 px phone.
     return {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: Object.assign({ trigger: "axis", axisPointer: { type: "shadow" } }, TOOLTIP),
       grid: { left: 4, right: 36, top: 4, bottom: 4, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: labels, inverse: true, axisLabel: { fontSize: 12, width: 110, overflow: "truncate" } },
