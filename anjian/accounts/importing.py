@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from anjian.accounts import roles, services
 from anjian.accounts.access import Grants, grants_for
 from anjian.accounts.choices import Role
+from anjian.accounts.forms import UserCreateForm
 from anjian.accounts.models import User
 from anjian.core import audit
 from anjian.core.sheets import (
@@ -50,6 +51,9 @@ SHEET = Sheet(
 )
 COLUMNS = [column.header for column in SHEET.columns]
 MAX_ROWS = 5000
+# A name and a phone held to the user form's own fields (its length, no NUL), with its
+# messages: ``create_user`` saves what it is given, and PostgreSQL refuses NUL and overlength.
+_FORM_FIELDS = {key: UserCreateForm.base_fields[key] for key in ("display_name", "phone")}
 
 
 class ImportRejected(Exception):
@@ -64,6 +68,16 @@ def template() -> bytes:
     """An empty workbook with the headings (described in their comments) and the roles'
     drop-down list."""
     return write_book([(SHEET, [])], {ROLES: list(workbook_labels(Role).values())})
+
+
+def _form_text(row: Row, key: str) -> str:
+    """The cell as the user form's field cleans it, or its message on the row."""
+    try:
+        cleaned: str = _FORM_FIELDS[key].clean(row.text(key))
+    except ValidationError as error:
+        row.error(key, " ".join(error.messages))
+        return ""
+    return cleaned
 
 
 def _check(
@@ -97,7 +111,7 @@ def _check(
             row.error(key, _("日期格式应为 YYYY-MM-DD"))
             dates.append(None)
     spec = services.RoleSpec(role or "", code, dates[0], dates[1])
-    return username, row.text("display_name"), row.text("phone"), spec
+    return username, _form_text(row, "display_name"), _form_text(row, "phone"), spec
 
 
 def import_users(stream: IO[bytes] | bytes, *, actor: Any) -> list[tuple[User, str]]:

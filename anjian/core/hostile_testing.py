@@ -44,6 +44,7 @@ __all__ = [
     "WritePath",
     "World",
     "Written",
+    "as_in_a_workbook",
     "corpus_for",
     "discover",
     "findings_in",
@@ -96,6 +97,19 @@ def corpus_for(limit: int, *, one_line: bool = False) -> dict[str, str]:
     }
     texts["longest allowed"] = ("滕州市" * limit)[:limit]
     return texts
+
+
+# What a spreadsheet application stores escaped in an .xlsx text: the C0 controls but tab and
+# LF (XML cannot hold them, and reads a CR back as LF), and the "_" of a literal ``_xHHHH_``.
+_WORKBOOK_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def as_in_a_workbook(text: str) -> str:
+    """``text`` as an .xlsx cell holds it (ECMA-376 Part 1, ``ST_Xstring``: ``_xHHHH_``), for
+    an import path to put in the workbook it builds. openpyxl writes a value as given and refuses
+    those controls (``IllegalCharacterError``); written escaped, the file really holds every
+    text of the corpus, NUL and CR included, and the reader of the upload decodes them."""
+    return _WORKBOOK_ESCAPED.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 @dataclass

@@ -1,16 +1,19 @@
 """Accounts in the hostile-text test (:mod:`anjian.core.hostile_testing`): a user created
-through the form, read back on the user pages; and the auditor's readers of the audit log (its
-page and its export), which the other apps' paths name."""
+through the form and through the user import, read back on the user pages; and the auditor's
+readers of the audit log (its page and its export), which the other apps' paths name."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.test import Client
 
+from anjian.accounts import importing
 from anjian.accounts.choices import Role
 from anjian.accounts.models import User
-from anjian.core.hostile_testing import Reading, World, WritePath, Written
+from anjian.core.hostile_testing import Reading, World, WritePath, Written, as_in_a_workbook
+from anjian.core.sheets import write_book
 from anjian.orgs.models import CITY_CODE, Town
 from conftest import make_user
 
@@ -43,6 +46,20 @@ def _create_user(world: World, text: str) -> Written:
     return Written(response.status_code, written, bool(form is not None and form.errors))
 
 
+def _import_user(world: World, text: str) -> Written:
+    """The user workbook of one row (the text its display name) imported by the admin."""
+    username = f"hostileimport{world.serial()}"
+    town = Town.objects.order_by("code").first()
+    assert town is not None
+    row = [username, as_in_a_workbook(text), "", "town", town.code, None, None]
+    workbook = write_book([(importing.SHEET, [row])])
+    try:
+        importing.import_users(io.BytesIO(workbook), actor=world.admin)
+    except importing.ImportRejected:
+        return Written(400)
+    return Written(200, User.objects.filter(username=username).first())
+
+
 def paths(world: World) -> list[WritePath]:
     return [
         WritePath(
@@ -52,7 +69,15 @@ def paths(world: World) -> list[WritePath]:
             lambda user: [user.display_name],
             ("user list", "user detail"),
             one_line=False,  # a display name keeps what was typed; the registry's fields do not
-        )
+        ),
+        WritePath(
+            "user import",
+            50,
+            lambda text: _import_user(world, text),
+            lambda user: [user.display_name],
+            ("user list", "user detail"),
+            one_line=False,
+        ),
     ]
 
 

@@ -1,16 +1,21 @@
 """The registry in the hostile-text test (:mod:`anjian.core.hostile_testing`): enterprises
 (form and API, created and edited), licences (added and edited), change requests (proposed
 through the form and the API, decided with a comment); read back on the detail page, the list,
-the change-request page, the dossier PDF and the registry export."""
+the change-request page, the dossier PDF and the registry export; the registry workbook
+imported (a new enterprise and an update of one registered)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.test import Client
 
 from anjian.accounts.choices import Role
-from anjian.core.hostile_testing import Reading, World, WritePath, Written
+from anjian.core.hostile_testing import Reading, World, WritePath, Written, as_in_a_workbook
+from anjian.core.sheets import WorkbookError
+from anjian.enterprises.excel import COLUMNS, write_workbook
+from anjian.enterprises.importer import apply_import, plan_import
 from anjian.enterprises.models import ChangeRequest, Enterprise, Licence
 from anjian.enterprises.tests.conftest import INSIDE, make_enterprise, new_code
 from anjian.orgs.models import CITY_CODE, Industry, Town
@@ -99,6 +104,29 @@ def _update_api(world: World, text: str) -> Written:
     return Written(response.status_code, Enterprise.objects.get(pk=enterprise.pk))
 
 
+def _import(world: World, text: str, code: str) -> Written:
+    """The registry workbook of one row (the text its name and address) imported by the city:
+    checked, then written when the check found nothing (as the import page does)."""
+    values = {
+        "credit_code": code,
+        "name": as_in_a_workbook(text),
+        "address": as_in_a_workbook(text),
+        "town": world.town.name,
+        "industry": "2614 有机化学原料制造",
+        "status": "在营",
+        "longitude": INSIDE[0],
+        "latitude": INSIDE[1],
+    }
+    workbook = write_workbook([[values.get(column.key) for column in COLUMNS]], {})
+    try:
+        plan = plan_import(io.BytesIO(workbook), actor=world.city)
+    except WorkbookError:
+        return Written(400)
+    if plan.ok:
+        apply_import(plan, actor=world.city)
+    return Written(200 if plan.ok else 400, Enterprise.objects.filter(credit_code=code).first())
+
+
 def _name_and_address(enterprise: Enterprise) -> list[str]:
     return [enterprise.name, enterprise.address]
 
@@ -181,6 +209,21 @@ def paths(world: World) -> list[WritePath]:
         ),
         WritePath(
             "enterprise API: update", 200, lambda t: _update_api(world, t), _name_and_address, PAGES
+        ),
+        WritePath(
+            "registry import: create",
+            200,
+            lambda t: _import(world, t, new_code()),
+            _name_and_address,
+            # A new enterprise's import writes the one ``import`` record, naming none.
+            PAGES[:4],
+        ),
+        WritePath(
+            "registry import: update",
+            200,
+            lambda t: _import(world, t, _fresh(world).credit_code),
+            _name_and_address,
+            PAGES,
         ),
         WritePath(
             "licence form: add",
