@@ -51,6 +51,11 @@
       }
     });
     charts.push(chart);
+    // Follow the box, not the window: a panel narrows with the page (a phone turned, a column
+    // wrapping), and a chart left at its old width would widen the page until redrawn.
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(function () { chart.resize(); }).observe(element);
+    }
   });
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
