@@ -7,6 +7,7 @@ import pytest
 
 from anjian.standards import Status, gb18218
 from anjian.standards.gb18218 import Item, assess
+from anjian.standards.tests.test_gb18218_rules import TABLE2_PUBLISHED
 
 
 def test_table1_has_all_85_rows_in_order() -> None:
@@ -80,32 +81,7 @@ def test_ambiguous_queries_name_the_candidates(query: str) -> None:
 
 def test_table2_has_24_categories_with_thresholds_and_table4_beta() -> None:
     assert len(gb18218.TABLE2) == 24
-    expected = {
-        "J1": ("5", "4"),
-        "J2": ("50", "1"),
-        "J3": ("50", "2"),
-        "J4": ("50", "2"),
-        "J5": ("500", "1"),
-        "W1.1": ("1", "2"),
-        "W1.2": ("10", "2"),
-        "W1.3": ("50", "2"),
-        "W2": ("10", "1.5"),
-        "W3": ("150", "1"),
-        "W4": ("50", "1"),
-        "W5.1": ("10", "1.5"),
-        "W5.2": ("50", "1"),
-        "W5.3": ("1000", "1"),
-        "W5.4": ("5000", "1"),
-        "W6.1": ("10", "1.5"),
-        "W6.2": ("50", "1"),
-        "W7.1": ("10", "1.5"),
-        "W7.2": ("50", "1"),
-        "W8": ("50", "1"),
-        "W9.1": ("50", "1"),
-        "W9.2": ("200", "1"),
-        "W10": ("200", "1"),
-        "W11": ("200", "1"),
-    }
+    expected = TABLE2_PUBLISHED
     actual = {code: (str(c.threshold_t), str(c.beta)) for code, c in gb18218.TABLE2.items()}
     assert actual == expected
     assert {code: Decimal(beta) for code, (_, beta) in expected.items()} == gb18218.TABLE4
