@@ -1,0 +1,1 @@
+"""Accident reports, investigations and control quotas."""

@@ -1,0 +1,1 @@
+"""Major hazard installations, their sensors, the ingest of readings, and alarms."""
