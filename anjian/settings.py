@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "anjian.orgs",
     "anjian.accounts",
     "anjian.enterprises",
+    "anjian.risks",
+    "anjian.dangers",
+    "anjian.monitoring",
+    "anjian.accidents",
 ]
 
 MIDDLEWARE = [
