@@ -36,7 +36,6 @@ How an app joins: create ``anjian/<app>/tests/access_cases.py`` with
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -44,12 +43,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from anjian.core.discovery import app_modules
 from anjian.core.roles import ROLE_JURISDICTION, Role
 
 # Routes that need no scoping, each with its reason.
@@ -223,17 +222,7 @@ def api_routes() -> list[Route]:
 
 
 def _access_modules() -> list[Any]:
-    modules = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("anjian."):
-            continue
-        name = f"{config.name}.tests.access_cases"
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name not in {name, f"{config.name}.tests"}:
-                raise
-    return modules
+    return app_modules("tests.access_cases")
 
 
 def build_world() -> tuple[World, list[AccessCase], dict[str, str], dict[str, frozenset[str]]]:

@@ -23,16 +23,15 @@ The test also fails when a service function uses ``editing`` and no case names i
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import connections, models
 
 from anjian.core.audit import _jsonable
+from anjian.core.discovery import app_modules
 from anjian.core.models import AuditLog
 
 __all__ = ["UpdateCase", "audit_chain_findings", "discover", "run_at_once"]
@@ -54,18 +53,7 @@ class UpdateCase:
 
 def discover() -> list[UpdateCase]:
     """The cases of every installed Anjian app (``anjian.<app>.tests.update_cases.CASES``)."""
-    cases: list[UpdateCase] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("anjian."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.tests.update_cases")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.tests.update_cases":
-                raise
-            continue
-        cases.extend(module.CASES)
-    return cases
+    return [case for module in app_modules("tests.update_cases") for case in module.CASES]
 
 
 def run_at_once(writers: Iterable[Callable[[], Any]]) -> list[BaseException]:

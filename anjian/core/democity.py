@@ -7,7 +7,6 @@ Every builder is idempotent (natural keys, get-or-create), so a second run adds 
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+
+from anjian.core.discovery import app_modules
 
 
 @dataclass
@@ -30,18 +31,10 @@ class DemoContext:
 
 def demo_builders() -> list[tuple[str, Callable[[DemoContext], str]]]:
     """The ``build`` functions of every Anjian app that has a ``demo`` module, in app order."""
-    builders = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("anjian."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.demo":
-                raise
-            continue
-        builders.append((config.label, module.build))
-    return builders
+    return [
+        (apps.get_containing_app_config(module.__name__).label, module.build)  # type: ignore[union-attr]
+        for module in app_modules("demo")
+    ]
 
 
 def build_demo(context: DemoContext) -> list[str]:

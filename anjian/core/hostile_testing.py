@@ -26,7 +26,6 @@ shows such text joins by adding a reader and naming it in the paths whose text i
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import unicodedata
@@ -34,8 +33,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.apps import apps
 from django.utils.html import escape
+
+from anjian.core.discovery import app_modules
 
 __all__ = [
     "CORPUS",
@@ -44,7 +44,6 @@ __all__ = [
     "WritePath",
     "World",
     "Written",
-    "as_in_a_workbook",
     "corpus_for",
     "discover",
     "findings_in",
@@ -97,19 +96,6 @@ def corpus_for(limit: int, *, one_line: bool = False) -> dict[str, str]:
     }
     texts["longest allowed"] = ("滕州市" * limit)[:limit]
     return texts
-
-
-# What a spreadsheet application stores escaped in an .xlsx text: the C0 controls but tab and
-# LF (XML cannot hold them, and reads a CR back as LF), and the "_" of a literal ``_xHHHH_``.
-_WORKBOOK_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
-
-
-def as_in_a_workbook(text: str) -> str:
-    """``text`` as an .xlsx cell holds it (ECMA-376 Part 1, ``ST_Xstring``: ``_xHHHH_``), for
-    an import path to put in the workbook it builds. openpyxl writes a value as given and refuses
-    those controls (``IllegalCharacterError``); written escaped, the file really holds every
-    text of the corpus, NUL and CR included, and the reader of the upload decodes them."""
-    return _WORKBOOK_ESCAPED.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 @dataclass
@@ -178,16 +164,7 @@ def discover() -> tuple[list[Setup], list[Paths], dict[str, Reader]]:
     setups: list[Setup] = []
     factories: list[Paths] = []
     readers: dict[str, Reader] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("anjian."):
-            continue
-        name = f"{config.name}.tests.hostile_cases"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
+    for module in app_modules("tests.hostile_cases"):
         if hasattr(module, "setup"):
             setups.append(module.setup)
         factories.append(module.paths)
@@ -229,14 +206,17 @@ def _pdf_findings(content: bytes, value: str) -> list[str]:
 
 def _xlsx_findings(content: bytes, value: str, exact: bool) -> list[str]:
     from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
 
     book = load_workbook(io.BytesIO(content))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    # openpyxl gives a text as stored; Excel and calamine undo its _xHHHH_ escapes.
+    shown = {id(c): unescape(str(c.value)) for c in cells if c.value is not None}
     holding = [
         cell
         for cell in cells
-        if cell.value is not None
-        and (str(cell.value) == value or not exact and value in str(cell.value))
+        if id(cell) in shown
+        and (shown[id(cell)] == value or not exact and value in shown[id(cell)])
     ]
     if not holding:
         return [f"no cell reads back {value!r}"]

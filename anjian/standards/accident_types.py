@@ -71,7 +71,7 @@ def types(edition: str) -> tuple[AccidentType, ...]:
     """The basic types of ``edition`` in the order of its table."""
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r} / 未知的事故分类标准版本：{edition}")
-    return tuple(sorted((t for t in _table() if t.edition == edition), key=lambda t: t.number))
+    return tuple(t for t in _table() if t.edition == edition)  # the data file keeps that order
 
 
 def by_code(edition: str, code: str) -> AccidentType:

@@ -373,13 +373,11 @@ def _resolve(item: Item) -> tuple[Decimal, Decimal, Basis]:
     elif categories:
         threshold = _deciding(categories).threshold_t
         threshold_source = f"Table 2 {_deciding(categories).code} / 表2"
-    elif item.cas is not None or item.name is not None:
+    else:  # a CAS number or a name (Item guarantees one of the three) that Table 1 lacks
         raise ValueError(
             f"{label!r} is not in GB 18218-2018 Table 1; give its Table 2 hazard category "
             f"(e.g. W5.3, J1) / {label} 不在表1中，请给出表2危险性类别"
         )
-    else:  # pragma: no cover - Item guarantees one of cas, name, category
-        raise ValueError("empty item")
 
     deciding = _deciding(categories) if categories else None
     if toxic is not None:
@@ -399,16 +397,20 @@ def _resolve(item: Item) -> tuple[Decimal, Decimal, Basis]:
     return threshold, beta, basis
 
 
+PEOPLE = "exposed_people / 暴露人数"
+
+
 def alpha(exposed_people: int) -> Decimal:
     """Return α for the people exposed within 500 m of the plant boundary (GB 18218-2018 Table 5).
 
     100 or more → 2.0; 50–99 → 1.5; 30–49 → 1.2; 1–29 → 1.0; 0 → 0.5.
     """
-    people = to_int(exposed_people, "exposed_people / 暴露人数")
-    for band in TABLE5:
-        if people >= band.min_people and (band.max_people is None or people <= band.max_people):
-            return band.alpha
-    raise AssertionError("Table 5 covers every count")  # pragma: no cover
+    people = to_int(exposed_people, PEOPLE)
+    return next(  # Table 5's bands cover every count from 0 up
+        band.alpha
+        for band in TABLE5
+        if people >= band.min_people and (band.max_people is None or people <= band.max_people)
+    )
 
 
 def level_for(r: Decimal | Fraction | Number) -> int:
@@ -435,7 +437,8 @@ def assess(items: Sequence[Item], exposed_people: int) -> Assessment:
     """
     if isinstance(items, Item):
         raise ValueError("items must be a sequence of Item / items 应为 Item 序列")
-    a = alpha(exposed_people)
+    people = to_int(exposed_people, PEOPLE)
+    a = alpha(people)
     s = Fraction(0)
     weighted = Fraction(0)
     lines: list[Line] = []
@@ -461,5 +464,5 @@ def assess(items: Sequence[Item], exposed_people: int) -> Assessment:
         basis=tuple(bases),
         s_exact=s,
         r_exact=r_exact,
-        exposed_people=to_int(exposed_people, "exposed_people / 暴露人数"),
+        exposed_people=people,
     )

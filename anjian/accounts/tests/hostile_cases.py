@@ -12,7 +12,7 @@ from django.test import Client
 from anjian.accounts import importing
 from anjian.accounts.choices import Role
 from anjian.accounts.models import User
-from anjian.core.hostile_testing import Reading, World, WritePath, Written, as_in_a_workbook
+from anjian.core.hostile_testing import Reading, World, WritePath, Written
 from anjian.core.sheets import write_book
 from anjian.orgs.models import CITY_CODE, Town
 from conftest import make_user
@@ -51,7 +51,7 @@ def _import_user(world: World, text: str) -> Written:
     username = f"hostileimport{world.serial()}"
     town = Town.objects.order_by("code").first()
     assert town is not None
-    row = [username, as_in_a_workbook(text), "", "town", town.code, None, None]
+    row = [username, text, "", "town", town.code, None, None]
     workbook = write_book([(importing.SHEET, [row])])
     try:
         importing.import_users(io.BytesIO(workbook), actor=world.admin)

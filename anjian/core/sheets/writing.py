@@ -5,11 +5,18 @@ Every cell goes through :func:`put_row`, where a text that a spreadsheet would t
 formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is stored as
 text, never as a formula: an enterprise whose address is ``=HYPERLINK(…)`` exports as that
 text (CWE-1236, "CSV/formula injection"). It is the one place every export writes through.
+
+There, too, control characters are written as OOXML's escapes (ECMA-376 Part 1,
+``ST_Xstring``: CR as ``_x000D_``, as Excel writes it): XML parsers turn a raw CR into LF, and
+openpyxl refuses the other controls (``IllegalCharacterError``). A text that already looks like
+an escape (``_x0041_``) has its underscore escaped (``_x005F_x0041_``). So every text reads back
+as written: calamine, which reads uploads, and Excel both undo the escapes.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -42,6 +49,20 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 _DESCRIPTION_FONT = Font(italic=True, color="666666", size=9)
 _ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 _AUTHOR = "安监平台"
+# The controls openpyxl refuses, CR, and what a reader would take for an escape.
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]|_x[0-9A-Fa-f]{4}_")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    found = match[0]
+    return f"_x{ord(found):04X}_" if len(found) == 1 else "_x005F" + found
+
+
+def ooxml_text(value: Any) -> Any:
+    """A text as it must be stored for a reader to get it back unchanged."""
+    if isinstance(value, str) and _NEEDS_ESCAPE.search(value):
+        return _NEEDS_ESCAPE.sub(_escaped, value)
+    return value
 
 
 def formula_like(value: Any) -> bool:
@@ -52,20 +73,22 @@ def formula_like(value: Any) -> bool:
 def put_row(worksheet: Any, values: Sequence[Any]) -> None:
     """Append ``values`` as a row, every text a value, never a formula (the sheet may be
     write-only, as large exports are)."""
-    if not any(formula_like(v) for v in values):
+    as_text = [formula_like(v) for v in values]
+    values = [ooxml_text(v) for v in values]
+    if not any(as_text):
         worksheet.append(values)
         return
     if not isinstance(worksheet, WriteOnlyWorksheet):  # append, then retype its cells
         worksheet.append(values)
         row = worksheet.max_row
-        for index, value in enumerate(values, start=1):
-            if formula_like(value):
+        for index, text in enumerate(as_text, start=1):
+            if text:
                 _as_text(worksheet.cell(row=row, column=index))
         return
     cells = []
-    for value in values:
+    for value, text in zip(values, as_text, strict=True):
         cell = WriteOnlyCell(worksheet, value=value)
-        if formula_like(value):
+        if text:
             _as_text(cell)
         cells.append(cell)
     worksheet.append(cells)
@@ -108,7 +131,7 @@ def _code_sheet(workbook: Workbook, codes: Mapping[str, Sequence[str]]) -> dict[
 
 def put_cell(worksheet: Any, row: int, column: int, value: Any) -> Any:
     """Write one cell of a normal worksheet, as a value."""
-    cell = worksheet.cell(row=row, column=column, value=value)
+    cell = worksheet.cell(row=row, column=column, value=ooxml_text(value))
     if formula_like(value):
         _as_text(cell)
     return cell

@@ -25,11 +25,7 @@ PATH_NAMES = [path.name for factory in FACTORIES for path in factory(World())]
 
 # Findings still open: (reader or path, corpus text) → what fixes them. Strict: a finding that
 # is gone must leave this table (the test says which).
-KNOWN: dict[tuple[str, str], str] = {
-    # A multi-line comment's CR reaches the audit export raw, and XML turns it into LF on
-    # reading; the spreadsheet kit should write it as _x000D_ (and a literal "_x" escaped).
-    ("audit export", "carriage return inside"): "spreadsheet kit: CR in a cell as _x000D_",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _world_and_path(name: str):

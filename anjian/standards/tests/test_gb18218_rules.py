@@ -335,3 +335,80 @@ def test_category_codes_are_read_in_any_case() -> None:
         ValueError, match="^unknown GB 18218-2018 Table 2 category 'W12'; allowed: J1, J2, J3, "
     ):
         gb18218.category("W12")
+
+
+# --- What a wrong entry is told: each message names the field or the entry it is about ---
+
+
+def test_a_bad_quantity_is_named_in_the_message() -> None:
+    with pytest.raises(ValueError, match="^quantity_t / 实际存在量: not a number"):
+        Item(name="氯", quantity_t="五吨")
+
+
+def test_an_item_without_cas_name_or_category_is_told_what_it_needs() -> None:
+    with pytest.raises(ValueError) as refused:
+        Item(quantity_t=1)
+    assert str(refused.value) == (
+        "an item needs a CAS number, a name or a Table 2 category / 须给出 CAS 号、名称或表2类别"
+    )
+
+
+@pytest.mark.parametrize("people", ["许多", -1])
+def test_a_bad_number_of_people_is_named_in_the_message(people: object) -> None:
+    with pytest.raises(ValueError, match="^exposed_people / 暴露人数: "):
+        gb18218.alpha(people)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="^exposed_people / 暴露人数: "):
+        assess([Item(name="氯", quantity_t=1)], people)  # type: ignore[arg-type]
+
+
+def test_a_bad_r_is_named_in_the_message() -> None:
+    with pytest.raises(ValueError, match="^R: not a number"):
+        gb18218.level_for("很大")
+
+
+def test_an_unknown_substance_is_named_in_the_message() -> None:
+    with pytest.raises(ValueError) as refused:
+        gb18218.substance("不存在的物质")
+    assert str(refused.value) == (
+        "'不存在的物质' is not in GB 18218-2018 Table 1 / 不存在的物质 不在 GB 18218-2018 表1 中"
+    )
+
+
+@pytest.mark.parametrize("written", ["液 氯", "液\u3000氯", " 液氯\t"])
+def test_whitespace_inside_or_around_a_name_is_ignored(written: str) -> None:
+    assert gb18218.substance(written).no == 12
+
+
+def test_a_name_that_only_contains_a_table_1_name_is_not_that_substance() -> None:
+    with pytest.raises(ValueError):
+        gb18218.substance("液氯XXXX")
+
+
+@pytest.mark.parametrize(
+    ("item", "named"),
+    [
+        (Item(name="某未列名物质", quantity_t=1), "'某未列名物质' is not in GB 18218-2018 Table 1"),
+        (Item(cas="7732-18-5", quantity_t=1), "'7732-18-5' is not in GB 18218-2018 Table 1"),
+    ],
+)
+def test_an_entry_not_in_table_1_is_named_by_what_was_given(item: Item, named: str) -> None:
+    with pytest.raises(ValueError, match=f"^{named}"):
+        assess([item], 0)
+
+
+def test_a_category_only_item_is_labelled_by_its_category() -> None:
+    (basis,) = assess([Item(category="W5.3", quantity_t=1)], 0).basis
+    assert basis.label == "W5.3" and basis.substance is None
+
+
+def test_a_cas_outside_table_1_with_a_table_1_name_is_a_contradiction() -> None:
+    """Water's CAS with chlorine's name: refused as two different substances, not guessed."""
+    with pytest.raises(ValueError) as refused:
+        assess([Item(cas="7732-18-5", name="氯", quantity_t=1)], 0)
+    assert str(refused.value) == "CAS 7732-18-5 is not that of '氯' / CAS 号与名称不一致"
+
+
+def test_a_table_1_cas_with_an_unlisted_name_goes_by_its_cas() -> None:
+    """A trade name that Table 1 does not list does not hide the CAS number's row."""
+    (basis,) = assess([Item(cas="7782-50-5", name="某厂液氯产品", quantity_t=1)], 0).basis
+    assert basis.substance is not None and basis.substance.no == 12 and basis.label == "氯"
