@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 VENDOR := anjian/static/vendor
 export ANJIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: docs-images translations browser-deps dossier-font run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker mutation
+.PHONY: docs-images translations browser-deps bench-deps dossier-font run test check test-sqlite test-postgres test-browser assets install lock bench messages clean worker mutation
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -100,7 +100,14 @@ test: check test-sqlite test-postgres test-browser
 docs-images: test-browser
 	cp test-artifacts/*.png docs/images/
 
-bench: install assets
+# LibreOffice (Debian's, headless) saves the import benchmark's workbook as .xls, the format
+# many offices still send; installed only when missing.
+bench-deps:
+	@dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  libreoffice-calc-nogui >/dev/null; }
+
+bench: install assets bench-deps
 	$(PY) -m bench
 
 # Mutation testing of the rule code (issue #17), not part of `make test`: mutmut mutates each

@@ -509,25 +509,23 @@ def _insert_new(records: list[dict[str, Any]], progress: Progress | None) -> dic
     last = Enterprise.objects.aggregate(last=Max("pk"))["last"]
     stamp = timezone.now()
     now = ops.adapt_datetimefield_value(stamp)
-    rows = []
-    for record in records:
-        values: list[Any] = []
-        for column in _INSERT_COLUMNS[: len(_FIELDS)]:
-            value = record[column]
-            if column in ("standardisation_expires", "insurance_expires"):
-                value = ops.adapt_datefield_value(value)
-            elif column == "annual_revenue":
-                value = ops.adapt_decimalfield_value(value, 14, 2)
-            elif column == "former_names":
-                value = ops.adapt_json_value(value, None)
-            values.append(value)
-        values += [
+    adapters: dict[str, Callable[[Any], Any]] = {
+        "standardisation_expires": ops.adapt_datefield_value,
+        "insurance_expires": ops.adapt_datefield_value,
+        "annual_revenue": lambda value: ops.adapt_decimalfield_value(value, 14, 2),
+        "former_names": lambda value: ops.adapt_json_value(value, None),
+    }
+    columns = [(column, adapters.get(column)) for column in _INSERT_COLUMNS[: len(_FIELDS)]]
+    rows = [
+        (
+            *[record[c] if adapt is None else adapt(record[c]) for c, adapt in columns],
             name_initials(record["name"]),
             record["department_ids"] is not None,
             now,
             now,
-        ]
-        rows.append(tuple(values))
+        )
+        for record in records
+    ]
     batches = range(0, len(rows), BATCH)
     for start in progress(batches, str(WRITING)) if progress else batches:
         executemany(Enterprise, _INSERT_COLUMNS, rows[start : start + BATCH])
