@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from anjian.core.api import ApiError, ErrorOut, PageNumber
 from anjian.core.lifecycle_models import Attachment
@@ -147,7 +147,7 @@ def get_danger(request: HttpRequest, id: int) -> dict[str, Any]:
     response={201: DangerOut, 403: ErrorOut, 422: ErrorOut},
     summary="登记隐患 / report a hidden danger",
 )
-def create_danger(request: HttpRequest, body: DangerIn) -> tuple[int, dict[str, Any]]:
+def create_danger(request: HttpRequest, body: DangerIn) -> Status:
     """The enterprise (its own), a grid inspector, town, department, enforcement officer,
     expert or the city office, for an enterprise it sees."""
     try:
@@ -156,7 +156,7 @@ def create_danger(request: HttpRequest, body: DangerIn) -> tuple[int, dict[str, 
     except DjangoValidationError as error:
         raise _invalid(error) from None
     danger = HiddenDanger.objects.select_related("enterprise", "town").get(pk=danger.pk)
-    return 201, _rows([danger], request.user)[0]
+    return Status(201, _rows([danger], request.user)[0])
 
 
 class PlanIn(Schema):
@@ -178,7 +178,7 @@ class PlanOut(Schema):
     response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="治理方案（五落实）/ rectification plan",
 )
-def add_plan(request: HttpRequest, id: int, body: PlanIn) -> tuple[int, dict[str, Any]]:
+def add_plan(request: HttpRequest, id: int, body: PlanIn) -> Status:
     """The five implementations of a major danger (a new plan replaces the earlier one)."""
     from anjian.standards.rectification import missing_implementations
 
@@ -194,7 +194,7 @@ def add_plan(request: HttpRequest, id: int, body: PlanIn) -> tuple[int, dict[str
         deadline=plan.deadline,
         contingency_plan=plan.contingency_plan,
     )
-    return 201, {"id": plan.pk, "danger": danger.pk, "missing": missing}
+    return Status(201, {"id": plan.pk, "danger": danger.pk, "missing": missing})
 
 
 class ExtensionIn(Schema):
@@ -227,7 +227,7 @@ def _extension(extension: ExtensionRequest) -> dict[str, Any]:
 )
 def request_extension(
     request: HttpRequest, id: int, body: ExtensionIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     """By the enterprise; decided with ``POST /danger-extensions/{id}/transitions``."""
     danger = get_visible_or_404(HiddenDanger.objects, request.user, pk=id)
     try:
@@ -236,7 +236,7 @@ def request_extension(
         )
     except DjangoValidationError as error:
         raise _invalid(error) from None
-    return 201, _extension(extension)
+    return Status(201, _extension(extension))
 
 
 class ListingIn(Schema):
@@ -272,7 +272,7 @@ def _listing(listing: ListedSupervision) -> dict[str, Any]:
     response={201: ListingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="挂牌督办 / list for supervision",
 )
-def create_listing(request: HttpRequest, id: int, body: ListingIn) -> tuple[int, dict[str, Any]]:
+def create_listing(request: HttpRequest, id: int, body: ListingIn) -> Status:
     """By the city office or the danger's town; lifted with ``POST
     /danger-listings/{id}/transitions {"action": "lift"}`` once the danger is closed out."""
     danger = get_visible_or_404(HiddenDanger.objects, request.user, pk=id)
@@ -291,7 +291,7 @@ def create_listing(request: HttpRequest, id: int, body: ListingIn) -> tuple[int,
         )
     except DjangoValidationError as error:
         raise _invalid(error) from None
-    return 201, _listing(listing)
+    return Status(201, _listing(listing))
 
 
 class ReportIn(Schema):
@@ -308,13 +308,13 @@ class ReportOut(Schema):
     response={201: ReportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="督办进展报告 / progress report",
 )
-def add_report(request: HttpRequest, id: int, body: ReportIn) -> tuple[int, dict[str, Any]]:
+def add_report(request: HttpRequest, id: int, body: ReportIn) -> Status:
     listing = get_visible_or_404(ListedSupervision.objects, request.user, pk=id)
     try:
         report = services.add_progress_report(listing, body.text, actor=request.user)
     except DjangoValidationError as error:
         raise _invalid(error) from None
-    return 201, {"id": report.pk, "listing": listing.pk}
+    return Status(201, {"id": report.pk, "listing": listing.pk})
 
 
 class ItemOut(Schema):
