@@ -130,7 +130,7 @@ def list_dangers(
     rows = filters.apply(HiddenDanger.objects.visible_to(request.user))
     size = pagination.page_size
     offset = (pagination.page - 1) * size
-    page = list(rows.select_related("enterprise", "town")[offset : offset + size])
+    page = list(rows.select_related("enterprise", "town").order_by("-created_at", "-id")[offset : offset + size])
     return {"items": _rows(page, request.user), "count": rows.count()}
 
 

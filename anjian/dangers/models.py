@@ -238,7 +238,7 @@ class HiddenDanger(models.Model):
     class Meta:
         verbose_name = _("事故隐患")
         verbose_name_plural = _("事故隐患")
-        ordering = ["-created_at", "-id"]
+        # No default ordering: the workflow's "awaiting" UNION refuses ordered parts.
         indexes = [
             models.Index(fields=["town", "state", "created_at"], name="danger_town_state"),
             models.Index(fields=["enterprise", "state"], name="danger_enterprise_state"),
@@ -350,7 +350,6 @@ class ExtensionRequest(models.Model):
     class Meta:
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.danger_id} → {self.requested_deadline}"
@@ -443,7 +442,6 @@ class ListedSupervision(models.Model):
     class Meta:
         verbose_name = _("挂牌督办")
         verbose_name_plural = _("挂牌督办")
-        ordering = ["-listed_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["danger"], condition=Q(state="listed"), name="one_listing_per_danger"

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anjian.core import audit
 from anjian.core.attachments import BadFile
@@ -70,7 +71,7 @@ def _filtered(request: HttpRequest) -> tuple[DangerFilter, Any]:
 def danger_list(request: HttpRequest) -> HttpResponse:
     """The ledger (隐患台账) with filters; htmx swaps only the table."""
     filters, dangers = _filtered(request)
-    page = Paginator(dangers.select_related("enterprise", "town"), 20).get_page(
+    page = Paginator(dangers.select_related("enterprise", "town").order_by("-created_at", "-id"), 20).get_page(
         request.GET.get("page")
     )
     context = {
@@ -119,13 +120,13 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
         HiddenDanger.objects.select_related("enterprise", "town"), request.user, pk=pk
     )
     grants = grants_of(request.user)
-    extensions = list(danger.extensions.all())
+    extensions = list(danger.extensions.order_by("-created_at", "-id"))
     extension_actions = allowed_actions_for_rows(extensions, request.user)
     for extension in extensions:
         extension.actions = [
             ExtensionRequest.workflow.actions[name] for name in extension_actions[extension.pk]
         ]
-    listings = list(danger.listings.select_related("department").prefetch_related("reports"))
+    listings = list(danger.listings.order_by("-listed_at", "-id").select_related("department").prefetch_related("reports"))
     listing_actions = allowed_actions_for_rows(listings, request.user)
     own = grants.has(Role.ENTERPRISE) and danger.enterprise.credit_code in grants.own_enterprises
     for listing in listings:
@@ -242,7 +243,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
             d.found_at.strftime("%Y-%m-%d"), d.responsible_person, d.deadline,
             d.get_state_display(), d.closed_at.strftime("%Y-%m-%d") if d.closed_at else "",
         )
-        for d in dangers.select_related("enterprise", "town")[:100000]
+        for d in dangers.select_related("enterprise", "town").order_by("pk")[:100000]
     ]  # fmt: skip
     audit.record("export", actor=request.user, after={"what": "隐患台账", "count": len(rows)})
     return _xlsx(write_table("隐患台账", LEDGER_HEADERS, rows), "隐患台账.xlsx")
@@ -265,8 +266,9 @@ def _safe_period(request: HttpRequest) -> tuple[str, date | None, date | None]:
 
 
 DIMENSION_LABELS = {
-    "town": "按镇街", "enterprise": "按企业", "industry": "按行业门类",
-    "department": "按监管部门", "month": "按月份",
+    "town": gettext_lazy("按镇街"), "enterprise": gettext_lazy("按企业"),
+    "industry": gettext_lazy("按行业门类"), "department": gettext_lazy("按监管部门"),
+    "month": gettext_lazy("按月份"),
 }  # fmt: skip
 
 
@@ -288,7 +290,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         "by": by,
         "start": start,
         "end": end,
-        "dimensions": [(key, _(label)) for key, label in DIMENSION_LABELS.items()],
+        "dimensions": list(DIMENSION_LABELS.items()),
         "chart": chart,
         "query": request.GET.urlencode(),
     }
