@@ -130,7 +130,11 @@ def list_dangers(
     rows = filters.apply(HiddenDanger.objects.visible_to(request.user))
     size = pagination.page_size
     offset = (pagination.page - 1) * size
-    page = list(rows.select_related("enterprise", "town").order_by("-created_at", "-id")[offset : offset + size])
+    page = list(
+        rows.select_related("enterprise", "town").order_by("-created_at", "-id")[
+            offset : offset + size
+        ]
+    )
     return {"items": _rows(page, request.user), "count": rows.count()}
 
 
@@ -225,9 +229,7 @@ def _extension(extension: ExtensionRequest) -> dict[str, Any]:
     response={201: ExtensionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="申请延期 / request an extension",
 )
-def request_extension(
-    request: HttpRequest, id: int, body: ExtensionIn
-) -> Status:
+def request_extension(request: HttpRequest, id: int, body: ExtensionIn) -> Status:
     """By the enterprise; decided with ``POST /danger-extensions/{id}/transitions``."""
     danger = get_visible_or_404(HiddenDanger.objects, request.user, pk=id)
     try:
@@ -496,7 +498,9 @@ def figures(
     end: date | None = None,
 ) -> list[dict[str, Any]]:
     """Rectification rate, on-time rate, average days to close, by dimension and period."""
-    return [{**row, "label": str(row["label"])} for row in queries.figures(request.user, by, start, end)]
+    return [
+        {**row, "label": str(row["label"])} for row in queries.figures(request.user, by, start, end)
+    ]
 
 
 add_transition_routes(router, HiddenDanger, "/hidden-dangers")

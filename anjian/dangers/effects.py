@@ -130,7 +130,5 @@ def lift(listing: Any, record: Any, *, actor: Any, data: dict[str, Any]) -> None
     from anjian.dangers.choices import DangerState
 
     if listing.danger.state not in (DangerState.CLOSED_OUT, DangerState.CANCELLED):
-        raise TransitionRefused(
-            "not_verified", _("隐患尚未验收销号，不能摘牌")
-        )
+        raise TransitionRefused("not_verified", _("隐患尚未验收销号，不能摘牌"))
     deadlines.close_deadline(listing, "progress", actor=actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -30,10 +31,10 @@ class DangerForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         enterprises = Enterprise.objects.visible_to(user).only("pk", "name")
-        self.fields["enterprise"].queryset = enterprises
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
         self.fields["photo"].widget.attrs.update({"capture": "environment", "accept": "image/*"})
         if not self.is_bound:
-            self.initial.setdefault("deadline", timezone.localdate() + timezone.timedelta(days=7))
+            self.initial.setdefault("deadline", timezone.localdate() + timedelta(days=7))
 
 
 class PlanForm(forms.Form):
@@ -82,4 +83,6 @@ class InspectionPlanForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.editable_by(user).only("pk", "name")
+        self.fields["enterprise"].queryset = (  # type: ignore[attr-defined]
+            Enterprise.objects.editable_by(user).only("pk", "name")
+        )

@@ -216,10 +216,16 @@ class HiddenDanger(models.Model):
             _("整改期限"),
             steps=[
                 Step(
-                    "remind-3d", -timedelta(days=3), _("隐患整改期限三天后到期"), recipients.enterprise
+                    "remind-3d",
+                    -timedelta(days=3),
+                    _("隐患整改期限三天后到期"),
+                    recipients.enterprise,
                 ),
                 Step(
-                    "remind-1d", -timedelta(days=1), _("隐患整改期限明天到期"), recipients.enterprise
+                    "remind-1d",
+                    -timedelta(days=1),
+                    _("隐患整改期限明天到期"),
+                    recipients.enterprise,
                 ),
                 Step("escalate-town", timedelta(0), _("隐患整改逾期"), recipients.town),
                 Step(
@@ -388,7 +394,12 @@ class ListedSupervision(models.Model):
     )
     level = models.CharField(_("挂牌级别"), max_length=10, choices=ListingLevel.choices)
     listing_town = models.ForeignKey(
-        "orgs.Town", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("挂牌镇街")
+        "orgs.Town",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("挂牌镇街"),
     )
     department = models.ForeignKey(
         "orgs.Department",
@@ -426,7 +437,9 @@ class ListedSupervision(models.Model):
             "progress",
             _("督办进展报告"),
             steps=[
-                Step("remind", timedelta(0), _("请报送挂牌督办隐患的整改进展"), recipients.enterprise),
+                Step(
+                    "remind", timedelta(0), _("请报送挂牌督办隐患的整改进展"), recipients.enterprise
+                ),
                 Step(
                     "escalate",
                     timedelta(days=2),

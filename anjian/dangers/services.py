@@ -66,7 +66,15 @@ __all__ = [
 ]
 
 REPORTERS = frozenset(
-    {Role.ENTERPRISE, Role.GRID, Role.TOWN, Role.DEPARTMENT, Role.ENFORCEMENT, Role.CITY, Role.EXPERT}
+    {
+        Role.ENTERPRISE,
+        Role.GRID,
+        Role.TOWN,
+        Role.DEPARTMENT,
+        Role.ENFORCEMENT,
+        Role.CITY,
+        Role.EXPERT,
+    }
 )
 # Days to rectify a danger found by a self-inspection task (the finder may set any deadline
 # when reporting by hand). A local working rule, not a regulation: configurable.
@@ -85,9 +93,7 @@ def _text(value: Any, label: str, max_length: int, *, required: bool = True) -> 
     if required and not text:
         raise ValidationError(_("请填写%(field)s") % {"field": label})
     if len(text) > max_length:
-        raise ValidationError(
-            _("%(field)s不能超过%(n)s字") % {"field": label, "n": max_length}
-        )
+        raise ValidationError(_("%(field)s不能超过%(n)s字") % {"field": label, "n": max_length})
     return text
 
 
@@ -362,7 +368,9 @@ def add_progress_report(listing: ListedSupervision, text: str, *, actor: Any) ->
         timezone.now() + timedelta(days=listing.report_interval_days),
         actor=actor,
     )
-    audit.record("create", actor=actor, obj=report, after={"listing": listing.pk, "text": report.text})
+    audit.record(
+        "create", actor=actor, obj=report, after={"listing": listing.pk, "text": report.text}
+    )
     return report
 
 
@@ -504,9 +512,7 @@ def complete_task(
         danger = None
         if not result.passed:
             if not result.photos:
-                raise ValidationError(
-                    _("不合格项须拍照：%(item)s") % {"item": item.text[:40]}
-                )
+                raise ValidationError(_("不合格项须拍照：%(item)s") % {"item": item.text[:40]})
             is_major = bool(item.criterion_code)
             danger = create_danger(
                 task.enterprise,
@@ -525,7 +531,9 @@ def complete_task(
             dangers.append(danger)
         else:
             _attach(task, result.photos, actor=actor)
-        TaskResult.objects.create(task=task, item=item, passed=result.passed, note=note, danger=danger)
+        TaskResult.objects.create(
+            task=task, item=item, passed=result.passed, note=note, danger=danger
+        )
     audit.record(
         "task_completed",
         actor=actor,

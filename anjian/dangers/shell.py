@@ -41,7 +41,8 @@ def dangers_panel(user: Any) -> dict[str, Any] | None:
     url = reverse("dangers:list")
     items = [
         {"label": gettext("未销号隐患"), "value": figures["open"], "url": f"{url}?status=open"},
-        {"label": gettext("逾期未整改"), "value": figures["overdue"], "url": f"{url}?status=overdue"},
+        {"label": gettext("逾期未整改"), "value": figures["overdue"],
+         "url": f"{url}?status=overdue"},
         {"label": gettext("重大隐患（未销号）"), "value": figures["major_open"],
          "url": f"{url}?status=open&major=1"},
         {"label": gettext("挂牌督办中"), "value": figures["listed"], "url": f"{url}?listed=1"},

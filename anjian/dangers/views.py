@@ -57,7 +57,8 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 def _actions(obj: Any, user: Any) -> list[Any]:
     workflow = workflow_of(obj)
-    assert workflow is not None
+    if workflow is None:
+        raise TypeError(type(obj).__name__)
     return [workflow.actions[name] for name in allowed_actions(obj, user)]
 
 
@@ -71,9 +72,9 @@ def _filtered(request: HttpRequest) -> tuple[DangerFilter, Any]:
 def danger_list(request: HttpRequest) -> HttpResponse:
     """The ledger (隐患台账) with filters; htmx swaps only the table."""
     filters, dangers = _filtered(request)
-    page = Paginator(dangers.select_related("enterprise", "town").order_by("-created_at", "-id"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        dangers.select_related("enterprise", "town").order_by("-created_at", "-id"), 20
+    ).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
         "query_string": filters.query_string(),
@@ -126,7 +127,11 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
         extension.actions = [
             ExtensionRequest.workflow.actions[name] for name in extension_actions[extension.pk]
         ]
-    listings = list(danger.listings.order_by("-listed_at", "-id").select_related("department").prefetch_related("reports"))
+    listings = list(
+        danger.listings.order_by("-listed_at", "-id")
+        .select_related("department")
+        .prefetch_related("reports")
+    )
     listing_actions = allowed_actions_for_rows(listings, request.user)
     own = grants.has(Role.ENTERPRISE) and danger.enterprise.credit_code in grants.own_enterprises
     for listing in listings:
@@ -160,13 +165,17 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _danger_form(
     request: HttpRequest, pk: int, form_class: Any, title: str, save: Any
 ) -> HttpResponse:
-    danger = get_visible_or_404(HiddenDanger.objects.select_related("enterprise"), request.user, pk=pk)
+    danger = get_visible_or_404(
+        HiddenDanger.objects.select_related("enterprise"), request.user, pk=pk
+    )
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             save(danger, form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
         else:
             messages.success(request, _("已保存"))
             return redirect(danger.get_absolute_url())
@@ -215,12 +224,16 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_progress_report(listing, form.cleaned_data["text"], actor=request.user)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
         else:
             messages.success(request, _("进展已报送"))
             return redirect(listing.get_absolute_url())
     return render(
-        request, "dangers/form.html", {"form": form, "title": _("报送督办进展"), "danger": listing.danger}
+        request,
+        "dangers/form.html",
+        {"form": form, "title": _("报送督办进展"), "danger": listing.danger},
     )
 
 
@@ -253,8 +266,16 @@ def _period(request: HttpRequest) -> tuple[str, date | None, date | None]:
     by = request.GET.get("by", "town")
     if by not in queries.DIMENSIONS:
         by = "town"
-    start = parse_date(request.GET.get("start", "") or "") if len(request.GET.get("start", "")) == 10 else None
-    end = parse_date(request.GET.get("end", "") or "") if len(request.GET.get("end", "")) == 10 else None
+    start = (
+        parse_date(request.GET.get("start", "") or "")
+        if len(request.GET.get("start", "")) == 10
+        else None
+    )
+    end = (
+        parse_date(request.GET.get("end", "") or "")
+        if len(request.GET.get("end", "")) == 10
+        else None
+    )
     return by, start, end
 
 
@@ -351,7 +372,9 @@ def inspection_plan_create(request: HttpRequest) -> HttpResponse:
         try:
             services.create_inspection_plan(data["enterprise"], data, actor=request.user)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
         else:
             services.generate_tasks()
             messages.success(request, _("自查计划已制定，本周期的任务已生成"))
@@ -415,7 +438,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     _("排查完成，发现隐患 %(n)s 项") % {"n": len(dangers)},
                 )
                 return redirect(task.get_absolute_url())
-    results = {r.item_id: r for r in task.results.select_related("danger")}
-    rows = [{"item": item, "result": results.get(item.pk)} for item in items]
+    recorded = {r.item_id: r for r in task.results.select_related("danger")}
+    rows = [{"item": item, "result": recorded.get(item.pk)} for item in items]
     context = {"task": task, "rows": rows, "errors": errors}
     return render(request, "dangers/task.html", context)

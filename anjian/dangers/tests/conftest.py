@@ -46,9 +46,9 @@ def other_works(towns: list[Town]) -> Enterprise:
 def people(towns: list[Town], works: Enterprise) -> dict[str, Any]:
     department = works.departments.first()
     assert department is not None
-    other_department = Department.objects.exclude(pk=department.pk).exclude(
-        enterprises=works
-    ).first()
+    other_department = (
+        Department.objects.exclude(pk=department.pk).exclude(enterprises=works).first()
+    )
     return {
         "city": make_user("city", (Role.CITY, CITY_CODE)),
         "town": make_user("town_a", (Role.TOWN, towns[0].code)),

@@ -48,11 +48,17 @@ def test_create_list_detail_and_transitions(works, other_works, people):
     assert client(people["city"]).get("/api/v1/hidden-dangers").json()["count"] == 2
     detail = client(people["enterprise"]).get(f"/api/v1/hidden-dangers/{created['id']}")
     assert detail.status_code == 200 and detail.json()["allowed_actions"] == []
-    assert client(people["town_b"]).get(f"/api/v1/hidden-dangers/{created['id']}").status_code == 404
+    assert (
+        client(people["town_b"]).get(f"/api/v1/hidden-dangers/{created['id']}").status_code == 404
+    )
     path = f"/api/v1/hidden-dangers/{created['id']}/transitions"
-    wrong = client(people["enterprise"]).post(path, {"action": "assess"}, content_type="application/json")
+    wrong = client(people["enterprise"]).post(
+        path, {"action": "assess"}, content_type="application/json"
+    )
     assert wrong.status_code == 409 and wrong.json()["code"] == "not_permitted"
-    ok = town.post(path, {"action": "assess", "comment": "一般隐患"}, content_type="application/json")
+    ok = town.post(
+        path, {"action": "assess", "comment": "一般隐患"}, content_type="application/json"
+    )
     assert ok.status_code == 200
     assert town.get(path).json()["state"] == "assessed"
 
@@ -65,7 +71,11 @@ def test_plan_extension_listing_and_report(works, people):
         {"owner": "张三", "measures": "加装切断阀"},
         content_type="application/json",
     )
-    assert plan.status_code == 201 and plan.json()["missing"] == ["funds", "deadline", "contingency_plan"]
+    assert plan.status_code == 201 and plan.json()["missing"] == [
+        "funds",
+        "deadline",
+        "contingency_plan",
+    ]
     start = company.post(
         f"/api/v1/hidden-dangers/{danger.pk}/transitions",
         {"action": "start_rectification"}, content_type="application/json",
@@ -87,7 +97,9 @@ def test_plan_extension_listing_and_report(works, people):
     assert listing.status_code == 201 and listing.json()["level"] == "city"
     lid = listing.json()["id"]
     report_ = company.post(
-        f"/api/v1/danger-listings/{lid}/reports", {"text": "已采购"}, content_type="application/json"
+        f"/api/v1/danger-listings/{lid}/reports",
+        {"text": "已采购"},
+        content_type="application/json",
     )
     assert report_.status_code == 201
     lift = city.post(
@@ -118,7 +130,8 @@ def test_checklists_tasks_and_completing_with_photos(works, people):
     keys = {c["key"] for c in checklists}
     assert {"metallurgy", "nonferrous", "building_materials", "machinery", "light_industry",
             "textile", "tobacco", "trade", "chemical", "ammonia_refrigeration",
-            "dust_explosion", "confined_space", "crowded_places", "construction"} <= keys  # fmt: skip
+            "dust_explosion", "confined_space", "crowded_places",
+            "construction"} <= keys  # fmt: skip
     dust = company.get("/api/v1/danger-checklists/dust_explosion").json()
     assert any(i["criterion_code"].startswith("GM2023-11") for i in dust["items"])
     services.create_inspection_plan(

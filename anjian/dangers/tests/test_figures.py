@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone
 
 from anjian.core.workflow import apply_transition
 from anjian.dangers import queries
@@ -15,6 +15,11 @@ from anjian.dangers.tests.conftest import photo, report
 from conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+def local(*parts: int) -> datetime:
+    """A time on the city's clock (Asia/Shanghai)."""
+    return datetime(*parts, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _close(danger, people):
@@ -29,7 +34,7 @@ def fixture(works, other_works, people):
     """Town A: 4 dangers on 1 March 2026 (deadline 10 March): one closed on 5 March (4 days,
     on time), one closed on 13 March (12 days, late), one open (overdue from 11 March), one
     cancelled. Town B: 1 open major danger."""
-    start = timezone.make_aware(datetime(2026, 3, 1, 9, 0))
+    start = local(2026, 3, 1, 9, 0)
     with time_machine.travel(start, tick=False):
         deadline = start.date() + timedelta(days=9)
         a = [report(works, people["town"], deadline=deadline) for _ in range(4)]
@@ -43,7 +48,7 @@ def fixture(works, other_works, people):
 
 
 def test_totals_and_rates_by_town(fixture, people):
-    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 20, 9, 0)), tick=False):
+    with time_machine.travel(local(2026, 3, 20, 9, 0), tick=False):
         totals = queries.totals(people["city"])
         rows = {r["label"]: r for r in queries.figures(people["city"], "town")}
         town_only = queries.totals(people["town"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -20,6 +21,11 @@ from anjian.dangers.models import Checklist, HiddenDanger, InspectionTask
 from anjian.dangers.tests.conftest import photo, report
 
 pytestmark = pytest.mark.django_db
+
+
+def local(*parts: int) -> datetime:
+    """A time on the city's clock (Asia/Shanghai)."""
+    return datetime(*parts, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _assessed(danger, people):
@@ -60,7 +66,9 @@ def test_extension_refusals(danger, people):
             danger, danger.deadline + timedelta(days=3), "理由", actor=people["town"]
         )
     with pytest.raises(ValidationError):
-        services.create_extension_request(danger, danger.deadline, "理由", actor=people["enterprise"])
+        services.create_extension_request(
+            danger, danger.deadline, "理由", actor=people["enterprise"]
+        )
     extension = services.create_extension_request(
         danger, danger.deadline + timedelta(days=3), "理由", actor=people["enterprise"]
     )
@@ -128,23 +136,23 @@ def _notified(user, text):
 
 
 def test_escalation_reminds_then_climbs_town_department_city(works, people):
-    start = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
+    start = local(2026, 3, 2, 9, 0)
     with time_machine.travel(start, tick=False):
         danger = report(works, people["enterprise"], deadline=date(2026, 3, 10))
         deadlines.run_due()
         assert not DeadlineNotice.objects.exists()
     steps = [
-        (datetime(2026, 3, 7, 23, 59), "remind-3d", "enterprise"),
-        (datetime(2026, 3, 9, 23, 59), "remind-1d", "enterprise"),
-        (datetime(2026, 3, 10, 23, 59), "escalate-town", "town"),
-        (datetime(2026, 3, 13, 23, 59), "escalate-department", "department"),
-        (datetime(2026, 3, 17, 23, 59), "escalate-city", "city"),
+        (local(2026, 3, 7, 23, 59), "remind-3d", "enterprise"),
+        (local(2026, 3, 9, 23, 59), "remind-1d", "enterprise"),
+        (local(2026, 3, 10, 23, 59), "escalate-town", "town"),
+        (local(2026, 3, 13, 23, 59), "escalate-department", "department"),
+        (local(2026, 3, 17, 23, 59), "escalate-city", "city"),
     ]
     for when, step, who in steps:
-        with time_machine.travel(timezone.make_aware(when) - timedelta(minutes=1), tick=False):
+        with time_machine.travel(when - timedelta(minutes=1), tick=False):
             deadlines.run_due()
             assert not DeadlineNotice.objects.filter(step=step).exists(), step
-        with time_machine.travel(timezone.make_aware(when), tick=False):
+        with time_machine.travel(when, tick=False):
             assert deadlines.run_due() == 1, step
             assert deadlines.run_due() == 0  # claimed once
         assert DeadlineNotice.objects.get(step=step).recipients >= 1
@@ -154,9 +162,9 @@ def test_escalation_reminds_then_climbs_town_department_city(works, people):
 
 def test_escalation_delays_are_configurable(works, people, settings):
     settings.DEADLINE_OFFSETS = {"dangers.hiddendanger:rectify:escalate-department": 60 * 24}
-    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 2, 9, 0)), tick=False):
+    with time_machine.travel(local(2026, 3, 2, 9, 0), tick=False):
         report(works, people["enterprise"], deadline=date(2026, 3, 10))
-    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 11, 23, 59)), tick=False):
+    with time_machine.travel(local(2026, 3, 11, 23, 59), tick=False):
         deadlines.run_due()
     assert DeadlineNotice.objects.filter(step="escalate-department").exists()
 

@@ -187,7 +187,9 @@ def test_closing_a_major_danger_sends_the_fact(works, people):
     _to_rectifying(danger, people)
     apply_transition(danger, "submit", actor=people["enterprise"], attachments=[photo()])
     sent = []
-    facts_changed.connect(lambda sender, **kw: sent.append(kw["fact"]), weak=False, dispatch_uid="t")
+    facts_changed.connect(
+        lambda sender, **kw: sent.append(kw["fact"]), weak=False, dispatch_uid="t"
+    )
     try:
         apply_transition(danger, "close_out", actor=people["town"])
     finally:
