@@ -64,6 +64,9 @@ def _install_checklists(sender: Any, **kwargs: Any) -> None:
 
 
 def register() -> None:
+    from anjian.dangers import documents
+
+    documents.register()
     facts.register(
         facts.FactProvider(facts.OPEN_MAJOR_DANGER, _("未销号的重大事故隐患"), open_major_dangers)
     )

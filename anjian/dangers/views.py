@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +25,7 @@ from anjian.core.roles import Role
 from anjian.core.scoping import get_visible_or_404, grants_of
 from anjian.core.sheets import write_table
 from anjian.core.workflow import allowed_actions, allowed_actions_for_rows, history, workflow_of
-from anjian.dangers import queries, services
+from anjian.dangers import documents, queries, services
 from anjian.dangers.choices import DangerSource, DangerState
 from anjian.dangers.filters import DangerFilter
 from anjian.dangers.forms import (
@@ -160,6 +160,38 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "listings": listings,
     }
     return render(request, "dangers/detail.html", context)
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _document(request: HttpRequest, pk: int, build: Any, name: str) -> HttpResponse:
+    danger = get_visible_or_404(
+        HiddenDanger.objects.select_related("enterprise", "town"), request.user, pk=pk
+    )
+    if name == "销号单" and danger.state != DangerState.CLOSED_OUT:
+        raise Http404
+    try:
+        data = build(danger)
+    except ImproperlyConfigured as problem:  # the font is missing: say so, not a bare 500
+        return HttpResponse(str(problem), status=503, content_type="text/plain; charset=utf-8")
+    audit.record("export", actor=request.user, obj=danger, after={"what": name})
+    return _pdf(data, f"隐患{danger.pk}-{name}.pdf")
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rectification notice (整改通知书)."""
+    return _document(request, pk, documents.rectification_notice_pdf, "整改通知书")
+
+
+@login_required
+def closing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The closing-out record (销号单), once the danger is closed out."""
+    return _document(request, pk, documents.closing_record_pdf, "销号单")
 
 
 def _danger_form(

@@ -96,6 +96,8 @@ def cases(world: World) -> list[AccessCase]:
             _danger,
             {
                 "dangers:detail": by_pk,
+                "dangers:notice_pdf": by_pk,
+                "dangers:closing_pdf": by_pk,
                 "dangers:plan": by_pk,
                 "dangers:extension": by_pk,
                 "dangers:listing": by_pk,

@@ -73,3 +73,24 @@ def test_a_task_done_on_the_phone(works, people):
     assert done.status_code == 302
     danger = HiddenDanger.objects.get()
     assert client(people["town"]).get(f"/dangers/{danger.pk}/").status_code == 200
+
+
+def test_notice_and_closing_record_pdfs_keep_user_text_inert(works, people):
+    from anjian.core.workflow import apply_transition
+
+    hostile = '<img src="/etc/hostname"/><a href="http://x">x</a>'
+    danger = report(works, people["town"], description=hostile)
+    c = client(people["town"])
+    notice = c.get(f"/dangers/{danger.pk}/notice.pdf")
+    assert notice.status_code == 200 and notice.content.startswith(b"%PDF")
+    assert b"/Subtype /Image" not in notice.content and b"/URI" not in notice.content
+    assert c.get(f"/dangers/{danger.pk}/closing.pdf").status_code == 404  # not closed out yet
+    apply_transition(danger, "assess", actor=people["town"])
+    apply_transition(danger, "start_rectification", actor=people["enterprise"])
+    apply_transition(danger, "submit", actor=people["enterprise"], attachments=[photo()])
+    apply_transition(danger, "close_out", actor=people["town"], comment=hostile)
+    closing = c.get(f"/dangers/{danger.pk}/closing.pdf")
+    assert closing.status_code == 200 and b"/URI" not in closing.content
+    assert client(people["town_b"]).get(f"/dangers/{danger.pk}/notice.pdf").status_code == 404
+    dossier = c.get(f"/enterprises/{works.pk}/dossier.pdf")
+    assert dossier.status_code == 200
