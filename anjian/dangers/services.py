@@ -62,6 +62,7 @@ __all__ = [
     "create_inspection_plan",
     "create_listing",
     "generate_tasks",
+    "may_report",
     "period_of",
 ]
 
@@ -79,6 +80,11 @@ REPORTERS = frozenset(
 # Days to rectify a danger found by a self-inspection task (the finder may set any deadline
 # when reporting by hand). A local working rule, not a regulation: configurable.
 RECTIFY_DAYS = {"general": 7, "major": 30}
+
+
+def may_report(user: Any) -> bool:
+    """Whether the user's roles include one that reports hidden dangers."""
+    return bool(grants_of(user).has(*REPORTERS))
 
 
 def rectify_days(is_major: bool) -> int:

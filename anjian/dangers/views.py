@@ -25,7 +25,7 @@ from anjian.core.roles import Role
 from anjian.core.scoping import get_visible_or_404, grants_of
 from anjian.core.sheets import write_table
 from anjian.core.workflow import allowed_actions, allowed_actions_for_rows, history, workflow_of
-from anjian.dangers import documents, queries, services
+from anjian.dangers import documents, importing, queries, services
 from anjian.dangers.choices import DangerSource, DangerState
 from anjian.dangers.filters import DangerFilter
 from anjian.dangers.forms import (
@@ -267,6 +267,34 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
         "dangers/form.html",
         {"form": form, "title": _("报送督办进展"), "danger": listing.danger},
     )
+
+
+@login_required
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    """Upload an existing ledger: every bad cell named, nothing written unless all are good."""
+    if not services.may_report(request.user):
+        raise Http404
+    errors: list[Any] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("请选择文件")]
+        else:
+            try:
+                created = importing.import_ledger(upload, actor=request.user)
+            except importing.LedgerRejected as rejected:
+                errors = [str(e) for e in rejected.errors]
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("已导入隐患 %(n)s 条") % {"n": len(created)})
+                return redirect("dangers:list")
+    return render(request, "dangers/import.html", {"errors": errors})
+
+
+@login_required
+def ledger_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(importing.template(), "隐患台账模板.xlsx")
 
 
 LEDGER_HEADERS = (
