@@ -102,7 +102,7 @@ def _check(row: Row, enterprises: _Enterprises) -> dict[str, Any]:
     source = accepted_labels(DangerSource).get(row.text("source"))
     if source is None:
         row.error("source", _("隐患来源无效"))
-    category = DangerCategory.OTHER
+    category: str | None = DangerCategory.OTHER
     if row.text("category"):
         category = accepted_labels(DangerCategory).get(row.text("category"))
         if category is None:
