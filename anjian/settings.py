@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "anjian.enterprises.tasks.send_licence_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Self-inspection tasks of the current period for every active plan (anjian.dangers).
+    "generate-inspection-tasks": {
+        "task": "anjian.dangers.tasks.generate_inspection_tasks",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 MQTT_URL = env_str("MQTT_URL", "")

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DangersConfig(AppConfig):
+    name = "anjian.dangers"
+    label = "dangers"
+    verbose_name = _("隐患排查治理")
+
+    def ready(self) -> None:
+        from anjian.dangers import shell
+
+        shell.register()
