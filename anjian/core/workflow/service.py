@@ -254,6 +254,7 @@ def _awaiting_querysets(user: Any) -> list[Any]:
             .filter(pk__in=rows)
             .annotate(workflow_name=Value(workflow.name))
             .values_list("workflow_name", "pk", workflow.field)
+            .order_by()  # a model's default ordering is not allowed inside a UNION
         )
     return querysets
 
