@@ -6,8 +6,8 @@ from pathlib import Path
 
 from anjian.standards import (
     accident,
-    gas_detection,
     emergency,
+    gas_detection,
     gb18218,
     major_danger,
     risk,
