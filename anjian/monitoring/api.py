@@ -184,7 +184,7 @@ class AlarmOut(Schema):
 def alarms(
     request: HttpRequest, sensor: str | None = None, state: str | None = None
 ) -> list[dict[str, Any]]:
-    rows = Alarm.objects.visible_to(request.user).select_related("sensor")
+    rows = Alarm.objects.visible_to(request.user).select_related("sensor").order_by("-raised_at")
     if sensor:
         rows = rows.filter(sensor__code=sensor)
     if state:

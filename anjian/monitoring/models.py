@@ -357,7 +357,8 @@ class Alarm(models.Model):
     class Meta:
         verbose_name = _("报警")
         verbose_name_plural = _("报警")
-        ordering = ["-raised_at", "-pk"]
+        # No default ordering: "awaiting my action" unions every workflow's rows, and SQLite
+        # refuses ORDER BY inside a compound statement; lists order explicitly.
         constraints = [
             models.UniqueConstraint(
                 fields=["sensor", "level"],

@@ -38,7 +38,7 @@ def installation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     sensors = list(installation.sensors.all())
     latest = queries.latest_values(s.pk for s in sensors)
-    alarms = list(installation.alarms.select_related("sensor")[:50])
+    alarms = list(installation.alarms.select_related("sensor").order_by("-raised_at", "-pk")[:50])
     actions = allowed_actions_for_rows(alarms, request.user)
     workflow = Alarm.workflow
     return render(
@@ -61,7 +61,8 @@ def _board_rows(request: HttpRequest) -> list[tuple[Any, list[Any]]]:
     alarms = list(
         Alarm.objects.visible_to(request.user)
         .open()
-        .select_related("sensor", "installation", "enterprise")[:200]
+        .select_related("sensor", "installation", "enterprise")
+        .order_by("-raised_at", "-pk")[:200]
     )
     actions = allowed_actions_for_rows(alarms, request.user)
     return [(a, [Alarm.workflow.actions[n] for n in actions.get(a.pk, [])]) for a in alarms]
