@@ -160,8 +160,7 @@ class Evaluator:
         """A copy of these sensors' states, to :meth:`restore` if the batch fails."""
         with self._lock:
             return {
-                sid: _copy(self._states[sid]) if sid in self._states else None
-                for sid in sensor_ids
+                sid: _copy(self._states[sid]) if sid in self._states else None for sid in sensor_ids
             }
 
     def restore(self, saved: dict[int, _SensorState | None]) -> None:
@@ -222,6 +221,29 @@ def parse_ts(raw: Any) -> datetime | None:
     return None
 
 
+def _number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
+def _reason(
+    limits: Limits | None, ts: datetime | None, value: Any, newest: datetime, oldest: datetime
+) -> RejectReason | None:
+    """Why a reading is refused, in the order the checks run; None when it is good."""
+    if limits is None:
+        return RejectReason.UNKNOWN_SENSOR
+    if not _number(value):
+        return RejectReason.NOT_A_NUMBER
+    if ts is None:
+        return RejectReason.BAD_TIME
+    if ts > newest:
+        return RejectReason.TOO_NEW
+    if ts < oldest:
+        return RejectReason.TOO_OLD
+    if not limits.range_min <= value <= limits.range_max:
+        return RejectReason.OUT_OF_RANGE
+    return None
+
+
 @dataclass
 class Outcome:
     accepted: int = 0
@@ -270,31 +292,15 @@ class Ingestor:
         rejections: dict[tuple[int | None, str], list[Any]] = defaultdict(list)
         for index, (code, raw_ts, raw_value) in enumerate(items):
             limits = self.cache.get(code) if isinstance(code, str) else None
-            if limits is not None and allowed_enterprises is not None:
-                if limits.enterprise_id not in allowed_enterprises:
-                    limits = None
-            reason = None
+            if allowed_enterprises is not None and limits is not None:
+                limits = limits if limits.enterprise_id in allowed_enterprises else None
             ts = parse_ts(raw_ts)
-            if limits is None:
-                reason = RejectReason.UNKNOWN_SENSOR
-            elif isinstance(raw_value, bool) or not isinstance(raw_value, int | float):
-                reason = RejectReason.NOT_A_NUMBER
-            elif not math.isfinite(raw_value):
-                reason = RejectReason.NOT_A_NUMBER
-            elif ts is None:
-                reason = RejectReason.BAD_TIME
-            elif ts > newest:
-                reason = RejectReason.TOO_NEW
-            elif ts < oldest:
-                reason = RejectReason.TOO_OLD
-            elif not limits.range_min <= raw_value <= limits.range_max:
-                reason = RejectReason.OUT_OF_RANGE
-            if reason is not None:
+            reason = _reason(limits, ts, raw_value, newest, oldest)
+            if reason is not None or limits is None or ts is None:
                 enterprise = limits.enterprise_id if limits is not None else None
-                rejections[(enterprise, reason)].append(code)
+                rejections[(enterprise, str(reason))].append(code)
                 outcome.rejected.append({"index": index, "reason": str(reason)})
                 continue
-            assert limits is not None and ts is not None
             rows.append((limits.sensor_id, ts, float(raw_value)))
             seen.append((limits, ts, float(raw_value)))
         outcome.accepted = len(rows)
@@ -376,7 +382,8 @@ def count_rejections(rejections: dict[tuple[int | None, str], list[Any]], now: d
     day = timezone.localdate(now)
     for (enterprise_id, reason), codes in rejections.items():
         example = str(codes[-1])[:200]
-        rows = Rejection.objects.filter(enterprise_id=enterprise_id, day=day, reason=reason)
+        # enterprise_id=None selects IS NULL (the unknown-sensor row)
+        rows = Rejection.objects.filter(enterprise_id=enterprise_id, day=day, reason=reason)  # type: ignore[misc]
         if rows.update(count=F("count") + len(codes), last_example=example):
             continue
         try:

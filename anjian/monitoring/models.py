@@ -27,7 +27,6 @@ from anjian.core.roles import Grants, Role
 from anjian.core.scoping import NOTHING, ScopedQuerySet
 from anjian.core.workflow import Action, StateField, Workflow, WorkflowQuerySet
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import CITY_CODE
 from anjian.monitoring.choices import (
     AlarmLevel,
     AlarmState,
@@ -36,8 +35,7 @@ from anjian.monitoring.choices import (
     SetPointBasis,
     UnitKind,
 )
-
-DECIMAL = {"max_digits": 14, "decimal_places": 4}
+from anjian.orgs.models import CITY_CODE
 
 
 def enterprise_scope(grants: Grants, *, write: bool, path: str = "enterprise") -> Q:
@@ -140,20 +138,22 @@ class Sensor(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=24, choices=SensorKind.choices)
     unit = models.CharField(_("单位"), max_length=16)
-    range_min = models.DecimalField(_("量程下限"), **DECIMAL)
-    range_max = models.DecimalField(_("量程上限"), **DECIMAL)
-    ll = models.DecimalField(_("低低限"), null=True, blank=True, **DECIMAL)
-    l = models.DecimalField(_("低限"), null=True, blank=True, **DECIMAL)  # noqa: E741
-    h = models.DecimalField(_("高限"), null=True, blank=True, **DECIMAL)
-    hh = models.DecimalField(_("高高限"), null=True, blank=True, **DECIMAL)
+    range_min = models.DecimalField(_("量程下限"), max_digits=14, decimal_places=4)
+    range_max = models.DecimalField(_("量程上限"), max_digits=14, decimal_places=4)
+    ll = models.DecimalField(_("低低限"), null=True, blank=True, max_digits=14, decimal_places=4)
+    l = models.DecimalField(_("低限"), null=True, blank=True, max_digits=14, decimal_places=4)  # noqa: E741
+    h = models.DecimalField(_("高限"), null=True, blank=True, max_digits=14, decimal_places=4)
+    hh = models.DecimalField(_("高高限"), null=True, blank=True, max_digits=14, decimal_places=4)
     sampling_interval_s = models.PositiveIntegerField(_("采样周期（秒）"), default=10)
     # Gas detectors: the basis of a toxic detector's set points and the values it needs
     # (GB/T 50493-2019). Level 1 and 2 are H and HH (for oxygen: H over-oxygen, L deficiency).
     basis = models.CharField(
         _("报警设定依据"), max_length=8, choices=SetPointBasis.choices, blank=True
     )
-    oel = models.DecimalField(_("职业接触限值"), null=True, blank=True, **DECIMAL)
-    idlh = models.DecimalField(_("IDLH"), null=True, blank=True, **DECIMAL)
+    oel = models.DecimalField(
+        _("职业接触限值"), null=True, blank=True, max_digits=14, decimal_places=4
+    )
+    idlh = models.DecimalField(_("IDLH"), null=True, blank=True, max_digits=14, decimal_places=4)
     # Last time a reading arrived (written by the ingest at most once a sampling interval).
     last_seen_at = models.DateTimeField(_("最近数据时间"), null=True, blank=True, editable=False)
     online = models.BooleanField(_("在线"), default=False, editable=False)
@@ -189,6 +189,9 @@ class Reading(models.Model):
         verbose_name = _("监测数据")
         verbose_name_plural = _("监测数据")
 
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.ts:%Y-%m-%d %H:%M:%S} {self.value}"
+
 
 class Aggregate(models.Model):
     """Minute and hour aggregates of readings, built in the background and kept longer."""
@@ -211,6 +214,9 @@ class Aggregate(models.Model):
     class Meta:
         verbose_name = _("监测数据汇总")
         verbose_name_plural = _("监测数据汇总")
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.resolution} {self.start:%Y-%m-%d %H:%M}"
 
 
 class Rejection(models.Model):
@@ -238,6 +244,9 @@ class Rejection(models.Model):
                 nulls_distinct=False,
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.reason} {self.count}"
 
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:

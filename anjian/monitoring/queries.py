@@ -34,8 +34,8 @@ def latest_values(sensor_ids: Iterable[int]) -> dict[int, tuple[datetime, float]
 def series(sensor: Sensor, since: datetime, resolution: str) -> list[tuple[datetime, float]]:
     """Raw readings, or minute/hour averages, since ``since`` (at most MAX_POINTS, newest)."""
     if resolution == "raw":
-        rows = Reading.objects.filter(sensor_id=sensor.pk, ts__gte=since).order_by("-ts")
-        points = list(rows.values_list("ts", "value")[:MAX_POINTS])
+        raw = Reading.objects.filter(sensor_id=sensor.pk, ts__gte=since).order_by("-ts")
+        points = list(raw.values_list("ts", "value")[:MAX_POINTS])
     else:
         rows = Aggregate.objects.filter(
             sensor_id=sensor.pk, resolution=resolution, start__gte=since

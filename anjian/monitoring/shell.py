@@ -42,9 +42,7 @@ def installations_panel(user: Any) -> dict[str, Any] | None:
         "url": url,
         "online": sensors.get(True, 0),
         "offline": sensors.get(False, 0),
-        "charts": [
-            {"key": "level", "kind": "bar", "title": gettext("按等级"), "items": items}
-        ],
+        "charts": [{"key": "level", "kind": "bar", "title": gettext("按等级"), "items": items}],
     }
 
 

@@ -31,9 +31,9 @@ def test_installations_and_sensors_scoped(plant: Any, city: Any, town_b: Any) ->
     assert _client(town_b).get("/api/v1/installations").json() == []
     assert _client(town_b).get(f"/api/v1/installations/{plant.pk}").status_code == 404
     sensors = _client(city).get("/api/v1/sensors").json()
-    assert [(s["code"], s["kind"], s["unit"], s["ll"], s["l"], s["h"], s["hh"]) for s in sensors] == [
-        ("TE-1", "temperature", "℃", 0.0, 10.0, 80.0, 100.0)
-    ]
+    assert [
+        (s["code"], s["kind"], s["unit"], s["ll"], s["l"], s["h"], s["hh"]) for s in sensors
+    ] == [("TE-1", "temperature", "℃", 0.0, 10.0, 80.0, 100.0)]
     assert _client(town_b).get("/api/v1/sensors").json() == []
 
 
@@ -50,7 +50,10 @@ def test_post_readings_accepts_and_rejects(plant: Any, manager: Any, town_b: Any
     assert answer.status_code == 200
     assert answer.json() == {
         "accepted": 2,
-        "rejected": [{"index": 2, "reason": "not_a_number"}, {"index": 3, "reason": "unknown_sensor"}],
+        "rejected": [
+            {"index": 2, "reason": "not_a_number"},
+            {"index": 3, "reason": "unknown_sensor"},
+        ],
     }
     assert Reading.objects.count() == 2
     # Another enterprise's sensor is unknown to the caller, as if it did not exist.

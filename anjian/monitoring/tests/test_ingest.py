@@ -13,7 +13,6 @@ from anjian.monitoring import ingest, services
 from anjian.monitoring.models import Alarm, Reading, Rejection, Sensor
 from conftest import make_user
 
-
 BASE = timezone.now().replace(microsecond=0) - timedelta(hours=1)
 
 
@@ -31,9 +30,7 @@ def test_readings_stored_and_duplicates_once(plant: Any, fresh_ingestor: Any) ->
     assert sensor.online and sensor.last_seen_at is not None
 
 
-def test_each_bad_kind_rejected_and_counted_per_enterprise(
-    plant: Any, fresh_ingestor: Any
-) -> None:
+def test_each_bad_kind_rejected_and_counted_per_enterprise(plant: Any, fresh_ingestor: Any) -> None:
     now = timezone.now()
     items = [
         ("NOPE", _at(0), 1),

@@ -36,9 +36,7 @@ def test_decode_both_topics() -> None:
 
 
 def _ingest(port: int, seconds: float, client_id: str = "anjian-test") -> None:
-    call_command(
-        "ingest", url=f"mqtt://127.0.0.1:{port}", client_id=client_id, max_seconds=seconds
-    )
+    call_command("ingest", url=f"mqtt://127.0.0.1:{port}", client_id=client_id, max_seconds=seconds)
 
 
 def test_readings_over_mqtt_survive_a_session_gap(plant: Any, tmp_path: Path) -> None:

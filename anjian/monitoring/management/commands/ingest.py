@@ -63,11 +63,15 @@ class Command(BaseCommand):
     help = "Receive sensor readings over MQTT (QoS 1, shared subscription) and store them."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--url", default=getattr(settings, "MQTT_URL", "") or "mqtt://127.0.0.1:1883")
+        parser.add_argument(
+            "--url", default=getattr(settings, "MQTT_URL", "") or "mqtt://127.0.0.1:1883"
+        )
         parser.add_argument("--client-id", default="anjian-ingest-1")
         parser.add_argument("--group", default="anjian", help="shared subscription group")
         parser.add_argument("--batch", type=int, default=1000, help="readings per write")
-        parser.add_argument("--interval", type=float, default=0.2, help="seconds per write, at most")
+        parser.add_argument(
+            "--interval", type=float, default=0.2, help="seconds per write, at most"
+        )
         parser.add_argument("--session-expiry", type=int, default=7 * 24 * 3600)
         parser.add_argument("--max-seconds", type=float, default=0, help="stop after (tests)")
 
@@ -87,9 +91,7 @@ class Command(BaseCommand):
                 return
             generation[0] += 1
             group = options["group"]
-            client.subscribe(
-                [(f"$share/{group}/{TOPIC}/+", 1), (f"$share/{group}/{TOPIC}", 1)]
-            )
+            client.subscribe([(f"$share/{group}/{TOPIC}/+", 1), (f"$share/{group}/{TOPIC}", 1)])
             logger.info("mqtt connected", extra={"session_present": _f.session_present})
 
         def on_subscribe(_c: Any, _u: Any, _mid: Any, reasons: Any, _p: Any) -> None:
