@@ -18,13 +18,14 @@ NOT_CITY = EVERY_ROLE - {Role.CITY}
 
 def _installation(world: World) -> Installation:
     enterprise = Enterprise.objects.get(credit_code=world.enterprise_b)
-    return Installation.objects.create(
+    made = Installation.objects.create(
         enterprise=enterprise, code=f"B{world.serial()}", name="B侧秘密罐区", unit_kind="storage"
     )
+    return Installation.objects.get(pk=made.pk)  # decimals as the database gives them back
 
 
 def _sensor(world: World) -> Sensor:
-    return Sensor.objects.create(
+    made = Sensor.objects.create(
         installation=_installation(world),
         code=f"B-SECRET-{world.serial()}",
         name="B侧秘密温度",
@@ -33,6 +34,7 @@ def _sensor(world: World) -> Sensor:
         range_min=Decimal(0),
         range_max=Decimal(100),
     )
+    return Sensor.objects.get(pk=made.pk)
 
 
 def _alarm(world: World) -> Alarm:
