@@ -58,9 +58,10 @@ def build(context: DemoContext) -> str:
     readings: list[tuple[str, Any, float]] = []
     for number, (code, name, kind, people, chemicals) in enumerate(PLANTS):
         enterprise = by_code.get(codes[number % len(codes)])
-        if enterprise is None or Installation.objects.filter(
-            enterprise=enterprise, code=code
-        ).exists():
+        if (
+            enterprise is None
+            or Installation.objects.filter(enterprise=enterprise, code=code).exists()
+        ):
             continue
         installation = services.create_installation(
             enterprise,
