@@ -114,3 +114,13 @@ def test_pages_show_the_calculation_and_the_board(plant: Any, city: Any, manager
     assert client.get(f"/monitoring/alarms/{alarm.pk}/").status_code == 200
     home = client.get("/").content.decode()
     assert 'data-testid="figure-alarms-open"' in home
+
+
+def test_enterprise_page_and_dossier_show_the_installations(plant: Any, city: Any) -> None:
+    from anjian.enterprises.dossier import SECTIONS
+
+    services.save_inventory(plant, {"name": "液氯", "max_quantity_t": 300}, actor=city)
+    page = _client(city).get(f"/enterprises/{plant.enterprise.pk}/").content.decode()
+    assert 'data-panel="installations"' in page and f"/monitoring/installations/{plant.pk}/" in page
+    rows = SECTIONS["installations"].rows(plant.enterprise)
+    assert rows[0][0] == "T1 T1罐区" and "R=480" in rows[0][1] and "1级" in rows[0][1]
