@@ -349,8 +349,10 @@ class Ingestor:
             return
         back = list(Sensor.objects.filter(pk__in=due, online=False).values_list("pk", flat=True))
         Sensor.objects.filter(pk__in=due).update(last_seen_at=now, online=True)
-        for sensor_id in back:
-            services.clear_alarms(sensor_id, [AlarmLevel.OFFLINE], at=now)
+        if back:
+            Alarm.objects.filter(
+                sensor_id__in=back, level=AlarmLevel.OFFLINE, cleared_at__isnull=True
+            ).update(cleared_at=now)
         for sensor_id in due:
             self._touched[sensor_id] = clock
 

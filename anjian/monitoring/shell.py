@@ -60,6 +60,10 @@ def alarms_panel(user: Any) -> dict[str, Any] | None:
     }
 
 
+def _plain(value: Any) -> str:
+    return format(value.normalize(), "f")
+
+
 def _dossier_rows(enterprise: Any) -> list[tuple[str, str]]:
     from anjian.monitoring.models import Installation
 
@@ -69,8 +73,8 @@ def _dossier_rows(enterprise: Any) -> list[tuple[str, str]]:
         rows.append(
             (
                 f"{item.code} {item.name}",
-                f"{item.get_unit_kind_display()}；S={item.s.normalize()}；"
-                f"R={item.r.normalize() if item.r is not None else '—'}；{grade}；"
+                f"{item.get_unit_kind_display()}；S={_plain(item.s)}；"
+                f"R={_plain(item.r) if item.r is not None else '—'}；{grade}；"
                 f"{gettext('备案编号')} {item.filing_number or '—'}；"
                 f"{gettext('主要负责人')} {item.principal_person or '—'}，"
                 f"{gettext('技术负责人')} {item.technical_person or '—'}，"

@@ -120,7 +120,9 @@ def test_enterprise_page_and_dossier_show_the_installations(plant: Any, city: An
     from anjian.enterprises.dossier import SECTIONS
 
     services.save_inventory(plant, {"name": "液氯", "max_quantity_t": 300}, actor=city)
-    page = _client(city).get(f"/enterprises/{plant.enterprise.pk}/").content.decode()
+    answer = _client(city).get(f"/enterprises/{plant.enterprise.pk}/")
+    page = answer.content.decode()
+    assert answer.status_code == 200, page[-500:]
     assert 'data-panel="installations"' in page and f"/monitoring/installations/{plant.pk}/" in page
     rows = SECTIONS["installations"].rows(plant.enterprise)
-    assert rows[0][0] == "T1 T1罐区" and "R=480" in rows[0][1] and "1级" in rows[0][1]
+    assert rows[0][0] == "T1 T1罐区" and "R=288" in rows[0][1] and "1级" in rows[0][1]
