@@ -178,13 +178,15 @@ def _copy_floor(codes: list[str]) -> float:
     ]
     _truncate()
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(
             "COPY monitoring_reading (sensor_id, ts, value) FROM STDIN WITH (FORMAT BINARY)"
-        ) as copy:
-            copy.set_types(["int8", "timestamptz", "float8"])
-            for row in rows:
-                copy.write_row(row)
+        ) as copy,
+    ):
+        copy.set_types(["int8", "timestamptz", "float8"])
+        for row in rows:
+            copy.write_row(row)
     elapsed = time.perf_counter() - start
     _truncate()
     return len(rows) / elapsed
@@ -202,7 +204,7 @@ def _http(codes: list[str]) -> tuple[float, float]:
         from anjian.accounts.models import RoleAssignment
         from anjian.orgs.models import CITY_CODE
 
-        user = User.objects.create_user("bench-city", password="x")
+        user = User.objects.create_user("bench-city")
         RoleAssignment.objects.create(
             user=user, role="city", jurisdiction_kind="city", jurisdiction_code=CITY_CODE
         )

@@ -15,6 +15,7 @@ deadline engine.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -167,6 +168,11 @@ class Sensor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def limits(self) -> tuple[Decimal | None, ...]:
+        """LL, L, H, HH (None where not set)."""
+        return (self.ll, self.l, self.h, self.hh)
 
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:

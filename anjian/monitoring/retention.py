@@ -11,6 +11,7 @@ periods are settings (AQ 3035-2010's retention figure was not found in a publish
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +25,7 @@ from anjian.monitoring.partitions import drop_partitions_before, ensure_partitio
 LATE_MINUTES = 10
 MAX_SPAN = timedelta(days=1)  # per run, so a long backlog is caught up in steps
 
-STEP = {
+STEP: dict[str, timedelta] = {
     Aggregate.Resolution.MINUTE: timedelta(minutes=1),
     Aggregate.Resolution.HOUR: timedelta(hours=1),
 }
@@ -59,6 +60,7 @@ def build_aggregates(resolution: str, now: datetime | None = None) -> int:
         return 0
     start, end = window
     kind = "minute" if resolution == Aggregate.Resolution.MINUTE else "hour"
+    rows: Any
     if resolution == Aggregate.Resolution.MINUTE:
         rows = (
             Reading.objects.filter(ts__gte=start, ts__lt=end)

@@ -10,6 +10,7 @@
         var marks = ["ll", "l", "h", "hh"].filter(function (k) { return el.dataset[k] !== ""; })
           .map(function (k) { return { name: k.toUpperCase(), yAxis: Number(el.dataset[k]) }; });
         chart.setOption({
+          animation: false,
           tooltip: { trigger: "axis", renderMode: "richText" },
           grid: { left: 48, right: 16, top: 16, bottom: 32 },
           xAxis: { type: "time" },
