@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,7 +15,7 @@ from anjian.core.scoping import get_visible_or_404
 from anjian.core.workflow.api import add_transition_routes
 from anjian.enterprises.models import Enterprise
 from anjian.monitoring import ingest, queries
-from anjian.monitoring.models import Alarm, Installation, Sensor
+from anjian.monitoring.models import Alarm, Installation, Rejection, Sensor
 
 router = Router(tags=["monitoring"])
 
@@ -206,6 +206,36 @@ def alarms(
 
 
 add_transition_routes(router, Alarm, "/alarms")
+
+
+class RejectionOut(Schema):
+    enterprise: str | None = Field(..., description="credit code; None: unknown sensor codes")
+    day: date
+    reason: str
+    count: int
+    last_example: str
+
+
+@router.get("/rejections", response=list[RejectionOut], summary="被拒绝的数据 / rejected readings")
+def rejections(request: HttpRequest, days: int = 7) -> list[dict[str, Any]]:
+    """Bad readings counted per enterprise, day and reason (the caller's enterprises)."""
+    since = timezone.localdate() - timedelta(days=max(0, min(days, 366)))
+    rows = (
+        Rejection.objects.visible_to(request.user)
+        .filter(day__gte=since)
+        .select_related("enterprise")
+        .order_by("-day", "reason")
+    )
+    return [
+        {
+            "enterprise": r.enterprise.credit_code if r.enterprise else None,
+            "day": r.day,
+            "reason": r.reason,
+            "count": r.count,
+            "last_example": r.last_example,
+        }
+        for r in rows[:1000]
+    ]
 
 
 class ReadingIn(Schema):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.utils import timezone
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,7 +19,8 @@ from anjian.core.navigation import page_of
 from anjian.core.scoping import get_visible_or_404
 from anjian.core.workflow import allowed_actions, allowed_actions_for_rows, history
 from anjian.monitoring import queries
-from anjian.monitoring.models import Alarm, Installation
+from anjian.monitoring.choices import RejectReason
+from anjian.monitoring.models import Alarm, Installation, Rejection
 
 
 @login_required
@@ -27,7 +32,23 @@ def installation_list(request: HttpRequest) -> HttpResponse:
         .select_related("enterprise")
         .order_by("level", "enterprise__name", "code")
     )
-    return render(request, "monitoring/installation_list.html", {"installations": rows[:500]})
+    since = timezone.localdate() - timedelta(days=7)
+    rejected = (
+        Rejection.objects.visible_to(request.user)
+        .filter(day__gte=since)
+        .order_by("reason")
+        .values("reason")
+        .annotate(n=Sum("count"))
+    )
+    labels = dict(RejectReason.choices)
+    return render(
+        request,
+        "monitoring/installation_list.html",
+        {
+            "installations": rows[:500],
+            "rejected": [(labels[r["reason"]], r["n"]) for r in rejected],
+        },
+    )
 
 
 @login_required

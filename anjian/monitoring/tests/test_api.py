@@ -56,6 +56,13 @@ def test_post_readings_accepts_and_rejects(plant: Any, manager: Any, town_b: Any
         ],
     }
     assert Reading.objects.count() == 2
+    counted = _client(manager).get("/api/v1/rejections").json()
+    assert [(r["enterprise"], r["reason"], r["count"]) for r in counted] == [
+        (plant.enterprise.credit_code, "not_a_number", 1)
+    ]  # the unknown code belongs to no enterprise: the city office sees that row
+    assert len(_client(town_b).get("/api/v1/rejections").json()) == 0
+    listed = _client(manager).get("/monitoring/installations/").content.decode()
+    assert 'data-testid="rejected"' in listed and "数值无效 1" in listed
     # Another enterprise's sensor is unknown to the caller, as if it did not exist.
     stranger = _post(_client(town_b), items[:1]).json()
     assert stranger == {"accepted": 0, "rejected": [{"index": 0, "reason": "unknown_sensor"}]}
