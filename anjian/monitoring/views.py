@@ -3,15 +3,14 @@ and the alarm board that updates itself (htmx polling)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
-from django.utils import timezone
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from anjian.core.htmx import template_for
