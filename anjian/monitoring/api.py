@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from anjian.core.api import ErrorOut
 from anjian.core.scoping import get_visible_or_404
@@ -238,7 +239,7 @@ def rejections(request: HttpRequest, days: int = 7) -> list[dict[str, Any]]:
     ]
 
 
-class ReadingIn(Schema):
+class ReadingIn(BaseModel):  # plain pydantic: ninja's Schema adds a Python validator per item
     sensor: Any = None
     ts: Any = None
     value: Any = None
