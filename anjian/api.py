@@ -15,6 +15,7 @@ from anjian.core.audit_api import router as audit_router
 from anjian.core.dashboard_api import router as dashboard_router
 from anjian.dangers.api import router as dangers_router
 from anjian.enterprises.api import router as enterprises_router
+from anjian.monitoring.api import router as monitoring_router
 from anjian.orgs.api import router as orgs_router
 
 api = AnjianApi(
@@ -29,6 +30,7 @@ install_error_handlers(api)
 api.add_router("/", orgs_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/", dangers_router)
+api.add_router("/", monitoring_router)
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", attachments_router)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("orgs/", include("anjian.orgs.urls")),
     path("enterprises/", include("anjian.enterprises.urls")),
     path("dangers/", include("anjian.dangers.urls")),
+    path("monitoring/", include("anjian.monitoring.urls")),
     path("", include("anjian.core.urls")),
 ]

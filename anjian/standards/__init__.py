@@ -4,6 +4,7 @@ Nothing in this package imports Django; the web application calls it and never r
 threshold. Modules:
 
 - :mod:`~anjian.standards.gb18218`: GB 18218-2018 major hazard installations (S, R, level);
+- :mod:`~anjian.standards.gas_detection`: GB/T 50493-2019 gas detector alarm set points;
 - :mod:`~anjian.standards.risk`: LEC and LS risk evaluation, four risk levels and colours;
 - :mod:`~anjian.standards.accident`: accident grades, reporting and investigation (国务院令第493号);
 - :mod:`~anjian.standards.safety_fund`: safety fund extraction (财资〔2022〕136号);

@@ -7,6 +7,7 @@ from pathlib import Path
 from anjian.standards import (
     accident,
     emergency,
+    gas_detection,
     gb18218,
     major_danger,
     risk,
@@ -30,7 +31,16 @@ def test_nothing_in_the_package_imports_django() -> None:
 
 
 def test_every_public_function_has_a_docstring() -> None:
-    for module in (accident, emergency, gb18218, major_danger, risk, safety_fund, training):
+    for module in (
+        accident,
+        emergency,
+        gas_detection,
+        gb18218,
+        major_danger,
+        risk,
+        safety_fund,
+        training,
+    ):
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj) or inspect.isclass(obj):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "anjian.monitoring"
+    label = "monitoring"
+    verbose_name = _("重大危险源监测预警")
+
+    def ready(self) -> None:
+        from anjian.monitoring import shell
+
+        shell.register()
