@@ -112,11 +112,6 @@ class Ticket(models.Model):
     enterprise_code = models.CharField(max_length=18)
     state = StateField(choices=TicketState.choices, default=TicketState.REPORTED)
 
-    class Meta:
-        # A default ordering, as most models have: "awaiting my action" unions every
-        # workflow's rows, and a UNION refuses an ordered part.
-        ordering = ["-id"]
-
     workflow = Workflow(
         states=TicketState,
         title=_("整改单"),
@@ -197,6 +192,11 @@ class Ticket(models.Model):
     )
 
     objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        # A default ordering, as most models have: "awaiting my action" unions every
+        # workflow's rows, and a UNION refuses an ordered part.
+        ordering = ["-id"]
 
     def __str__(self) -> str:
         return self.title
