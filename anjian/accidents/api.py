@@ -5,8 +5,6 @@ workflow's routes (``/accidents/{id}/transitions``). A bad value is a 422 naming
 a reference outside the caller's scope the same 422 as an unknown one.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from anjian.accidents import services
@@ -166,6 +164,20 @@ class AccidentFilters(Schema):
     state: str = Field("", max_length=30)
 
 
+class _Page:
+    """Rows (a queryset or a list) shaped by ``shape`` only for the page that is served."""
+
+    def __init__(self, rows: Any, shape: Any) -> None:
+        self.rows = rows
+        self.shape = shape
+
+    def __getitem__(self, item: slice) -> list[Any]:
+        return [self.shape(row) for row in self.rows[item]]
+
+    def count(self) -> int:
+        return len(self.rows) if isinstance(self.rows, list) else int(self.rows.count())
+
+
 @router.get("/accidents", response=list[AccidentOut], summary="事故列表 / accidents")
 @paginate(PageNumber)
 def list_accidents(request: HttpRequest, filters: Query[AccidentFilters]) -> Any:
@@ -179,20 +191,7 @@ def list_accidents(request: HttpRequest, filters: Query[AccidentFilters]) -> Any
         rows = rows.filter(grade=filters.grade)
     if filters.state:
         rows = rows.filter(state=filters.state)
-    return _Lazy(rows)
-
-
-class _Lazy:
-    """A queryset shaped as ``AccidentOut`` only for the page that is served."""
-
-    def __init__(self, rows: Any) -> None:
-        self.rows = rows
-
-    def __getitem__(self, item: slice) -> list[AccidentOut]:
-        return [accident_out(a) for a in self.rows[item]]
-
-    def count(self) -> int:
-        return int(self.rows.count())
+    return _Page(rows, accident_out)
 
 
 @router.post(
@@ -200,7 +199,7 @@ class _Lazy:
     response={201: AccidentOut, 403: ErrorOut, 422: ErrorOut},
     summary="事故快报 / report an accident",
 )
-def create_accident(request: HttpRequest, body: AccidentIn) -> tuple[int, AccidentOut]:
+def create_accident(request: HttpRequest, body: AccidentIn) -> Status:
     """A quick report by the city office, a town (its territory) or a department."""
     try:
         accident = services.report_accident(body.model_dump(), actor=request.user)
@@ -208,7 +207,7 @@ def create_accident(request: HttpRequest, body: AccidentIn) -> tuple[int, Accide
         raise _invalid(error) from None
     except PermissionDenied:
         raise ApiError(403, "permission_denied", "无权报告该镇街的事故") from None
-    return 201, accident_out(_detail_queryset().get(pk=accident.pk))
+    return Status(201, accident_out(_detail_queryset().get(pk=accident.pk)))
 
 
 @router.get(
@@ -225,16 +224,14 @@ def get_accident(request: HttpRequest, accident_id: int) -> AccidentOut:
     response={201: AccidentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="事故补报 / supplementary report",
 )
-def supplement(
-    request: HttpRequest, accident_id: int, body: SupplementaryIn
-) -> tuple[int, AccidentOut]:
+def supplement(request: HttpRequest, accident_id: int, body: SupplementaryIn) -> Status:
     """The counts as now known; regraded only inside the window of art. 13."""
     accident = get_visible_or_404(Accident.objects, request.user, pk=accident_id)
     try:
         services.add_supplementary_report(accident, body.model_dump(), actor=request.user)
     except DjangoValidationError as error:
         raise _invalid(error) from None
-    return 201, accident_out(_detail_queryset().get(pk=accident.pk))
+    return Status(201, accident_out(_detail_queryset().get(pk=accident.pk)))
 
 
 @router.post(
@@ -300,22 +297,23 @@ class QuotaFilters(Schema):
 
 @router.get("/accident-quotas", response=list[QuotaOut], summary="事故控制指标 / quotas")
 @paginate(PageNumber)
-def list_quotas(request: HttpRequest, filters: Query[QuotaFilters]) -> list[QuotaOut]:
-    return [
-        QuotaOut(
-            id=row.quota.pk,
-            year=row.quota.year,
-            kind=row.quota.kind,
-            town=row.quota.town.code if row.quota.town else "",
-            industry=row.quota.industry.code if row.quota.industry else "",
-            deaths_allowed=row.quota.deaths_allowed,
-            accidents=row.accidents,
-            deaths=row.deaths,
-            percent=row.percent,
-            level=row.level,
-        )
-        for row in quota_rows(request.user, filters.year, filters.kind)
-    ]
+def list_quotas(request: HttpRequest, filters: Query[QuotaFilters]) -> Any:
+    return _Page(quota_rows(request.user, filters.year, filters.kind), quota_out)
+
+
+def quota_out(row: Any) -> QuotaOut:
+    return QuotaOut(
+        id=row.quota.pk,
+        year=row.quota.year,
+        kind=row.quota.kind,
+        town=row.quota.town.code if row.quota.town else "",
+        industry=row.quota.industry.code if row.quota.industry else "",
+        deaths_allowed=row.quota.deaths_allowed,
+        accidents=row.accidents,
+        deaths=row.deaths,
+        percent=row.percent,
+        level=row.level,
+    )
 
 
 @router.post(
@@ -323,23 +321,11 @@ def list_quotas(request: HttpRequest, filters: Query[QuotaFilters]) -> list[Quot
     response={201: QuotaOut, 403: ErrorOut, 422: ErrorOut},
     summary="录入控制指标 / set a quota",
 )
-def set_quota(request: HttpRequest, body: QuotaIn) -> tuple[int, QuotaOut]:
+def set_quota(request: HttpRequest, body: QuotaIn) -> Status:
     """The city office enters the quota the higher level set (again: changes it)."""
     try:
         quota = services.set_quota(body.model_dump(), actor=request.user)
     except DjangoValidationError as error:
         raise _invalid(error) from None
     row = next(r for r in quota_rows(request.user, quota.year) if r.quota.pk == quota.pk)
-    return 201, QuotaOut(
-        id=quota.pk,
-        year=quota.year,
-        kind=quota.kind,
-        town=quota.town.code if quota.town else "",
-        industry=quota.industry.code if quota.industry else "",
-        deaths_allowed=quota.deaths_allowed,
-        accidents=row.accidents,
-        deaths=row.deaths,
-        percent=row.percent,
-        level=row.level,
-    )
-
+    return Status(201, quota_out(row))

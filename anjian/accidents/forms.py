@@ -49,9 +49,7 @@ class AccidentForm(forms.Form):
     type = forms.ChoiceField(label=_("事故类型"), choices=type_choices)
     road_traffic = forms.BooleanField(label=_("道路交通事故"), required=False)
     deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=100_000)
-    missing = forms.IntegerField(
-        label=_("下落不明人数"), min_value=0, max_value=100_000, initial=0
-    )
+    missing = forms.IntegerField(label=_("下落不明人数"), min_value=0, max_value=100_000, initial=0)
     serious_injuries = forms.IntegerField(
         label=_("重伤人数（含急性工业中毒）"), min_value=0, max_value=100_000
     )
@@ -93,9 +91,7 @@ class QuotaForm(forms.Form):
         label=_("镇街"), queryset=Town.objects.all(), to_field_name="code", required=False
     )
     industry = forms.CharField(label=_("行业代码"), max_length=5, required=False)
-    deaths_allowed = forms.IntegerField(
-        label=_("死亡人数控制指标"), min_value=0, max_value=100_000
-    )
+    deaths_allowed = forms.IntegerField(label=_("死亡人数控制指标"), min_value=0, max_value=100_000)
     set_by = forms.CharField(label=_("下达单位"), max_length=100, required=False)
     document = forms.CharField(label=_("文件"), max_length=200, required=False)
 

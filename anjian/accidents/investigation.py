@@ -36,7 +36,9 @@ def _text(data: dict[str, Any], key: str, limit: int) -> str:
     value = data.get(key)
     text = "" if value is None else str(value)
     if "\x00" in text or len(text) > limit:
-        raise TransitionRefused("invalid", _("内容含空字符或超过%(limit)s个字符") % {"limit": limit})
+        raise TransitionRefused(
+            "invalid", _("内容含空字符或超过%(limit)s个字符") % {"limit": limit}
+        )
     text = text.strip()
     if not text:
         raise TransitionRefused("field_required")

@@ -139,9 +139,7 @@ class Accident(models.Model):
         help_text=_("报告时限从此时起算（第九条）；默认为发生时间"),
     )
     place = models.CharField(_("发生地点"), max_length=200)
-    town = models.ForeignKey(
-        "orgs.Town", models.PROTECT, related_name="+", verbose_name=_("镇街")
-    )
+    town = models.ForeignKey("orgs.Town", models.PROTECT, related_name="+", verbose_name=_("镇街"))
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         models.PROTECT,
@@ -273,7 +271,9 @@ class Accident(models.Model):
             "investigation",
             _("事故调查期限"),
             steps=[
-                Step("remind-7d", -timedelta(days=7), _("事故调查报告7日内到期"), _to_town_and_city),
+                Step(
+                    "remind-7d", -timedelta(days=7), _("事故调查报告7日内到期"), _to_town_and_city
+                ),
                 Step("escalate-city", timedelta(0), _("事故调查逾期"), to_city),
             ],
         ),
@@ -507,9 +507,7 @@ class ControlQuota(models.Model):
         if write:
             return NOTHING
         if grants.has(Role.TOWN) and not grants.has(Role.DEPARTMENT):
-            return Q(kind=QuotaKind.TOWN, town_id__in=grants.town_ids) | Q(
-                kind=QuotaKind.INDUSTRY
-            )
+            return Q(kind=QuotaKind.TOWN, town_id__in=grants.town_ids) | Q(kind=QuotaKind.INDUSTRY)
         if grants.has(Role.TOWN, Role.DEPARTMENT, Role.GRID, Role.ENFORCEMENT):
             return Q()
         return NOTHING

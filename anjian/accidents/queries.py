@@ -54,8 +54,8 @@ class QuotaRow:
 
 
 def quota_rows(user: Any, year: int, kind: str = "") -> list[QuotaRow]:
-    quotas = ControlQuota.objects.visible_to(user).filter(year=year).select_related(
-        "town", "industry"
+    quotas = (
+        ControlQuota.objects.visible_to(user).filter(year=year).select_related("town", "industry")
     )
     if kind:
         quotas = quotas.filter(kind=kind)
@@ -80,7 +80,9 @@ def statistics(user: Any, year: int) -> dict[str, Any]:
         accidents=Count("pk"),
         deaths=Coalesce(Sum("deaths"), 0),
         injuries=Coalesce(Sum("serious_injuries"), 0),
-        loss=Coalesce(Sum("direct_loss_yuan"), 0, output_field=rows.model._meta.get_field("direct_loss_yuan")),
+        loss=Coalesce(
+            Sum("direct_loss_yuan"), 0, output_field=rows.model._meta.get_field("direct_loss_yuan")
+        ),
         closed=Count("pk", filter=Q(state=InvestigationState.CLOSED)),
     )
     previous = last.aggregate(accidents=Count("pk"), deaths=Coalesce(Sum("deaths"), 0))
@@ -129,8 +131,13 @@ def statistics(user: Any, year: int) -> dict[str, Any]:
         "on_time_rate": _share(on_time, totals["accidents"]),
         "on_time": on_time,
         "months": [
-            {"month": m, "accidents": v[0], "deaths": v[1], "accidents_before": v[2],
-             "deaths_before": v[3]}
+            {
+                "month": m,
+                "accidents": v[0],
+                "deaths": v[1],
+                "accidents_before": v[2],
+                "deaths_before": v[3],
+            }
             for m, v in by_month.items()
         ],
         "towns": [{"label": name or "", "accidents": n, "deaths": d} for name, n, d in by_town],

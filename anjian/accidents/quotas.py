@@ -133,7 +133,9 @@ def sync_vetoes(accident: Accident, *, actor: Any) -> None:
     existing = Veto.objects.filter(accident=accident)
     if not grave:
         if existing.exists():
-            audit.record("veto_removed", actor=actor, obj=accident, before={"grade": accident.grade})
+            audit.record(
+                "veto_removed", actor=actor, obj=accident, before={"grade": accident.grade}
+            )
             existing.delete()
         return
     year = accident.occurred_at.year

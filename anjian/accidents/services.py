@@ -91,7 +91,9 @@ def _counts(data: Mapping[str, Any], *, missing_default: bool) -> dict[str, Any]
         "direct_loss_yuan": _loss(data.get("direct_loss_yuan")),
     }
     missing = data.get("missing")
-    counts["missing"] = 0 if missing in (None, "") and missing_default else _count(missing, "missing")
+    counts["missing"] = (
+        0 if missing in (None, "") and missing_default else _count(missing, "missing")
+    )
     return counts
 
 
@@ -139,8 +141,10 @@ def _resolve_type(code: Any, day: datetime.date) -> tuple[str, str]:
         accident_types.by_code(edition, code)
     except ValueError:
         raise ValidationError(
-            {"type": _("事故类型“%(code)s”不在%(edition)s中（按发生日期确定分类标准）")
-             % {"code": code, "edition": edition}}
+            {
+                "type": _("事故类型“%(code)s”不在%(edition)s中（按发生日期确定分类标准）")
+                % {"code": code, "edition": edition}
+            }
         ) from None
     return edition, code
 
@@ -327,7 +331,9 @@ def recode_type(accident: Accident, code_2025: str, *, actor: Any) -> Accident:
     try:
         accident_types.by_code(accident_types.EDITION_2025, code_2025)
     except ValueError:
-        raise ValidationError({"type": _("事故类型“%(code)s”不在GB 6441-2025中") % {"code": code_2025}}) from None
+        raise ValidationError(
+            {"type": _("事故类型“%(code)s”不在GB 6441-2025中") % {"code": code_2025}}
+        ) from None
     with editing(accident, actor=actor, snapshot=accident_snapshot, detail="recode") as edit:
         edit.set({"type_edition": TypeEdition.EDITION_2025, "type_code": code_2025})
     return accident

@@ -85,7 +85,9 @@ def accident_list(request: HttpRequest) -> HttpResponse:
         "query_string": query.urlencode(),
         "may_report": _may_report(request.user),
     }
-    return render(request, template_for(request, "accidents/list.html", "accidents/_table.html"), context)
+    return render(
+        request, template_for(request, "accidents/list.html", "accidents/_table.html"), context
+    )
 
 
 @login_required
@@ -201,7 +203,10 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _errors(form: Any) -> str:
-    return "; ".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}" for f, e in form.errors.items())
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
+        for f, e in form.errors.items()
+    )
 
 
 @login_required
@@ -258,7 +263,9 @@ def quota_list(request: HttpRequest) -> HttpResponse:
     rows = quota_rows(request.user, year)
     context = {
         "year": year,
-        "years": sorted({this_year(), year, *range(this_year() - 3, this_year() + 1)}, reverse=True),
+        "years": sorted(
+            {this_year(), year, *range(this_year() - 3, this_year() + 1)}, reverse=True
+        ),
         "towns": [r for r in rows if r.quota.kind == QuotaKind.TOWN],
         "industries": [r for r in rows if r.quota.kind == QuotaKind.INDUSTRY],
         "form": form,
@@ -272,7 +279,9 @@ def _charts(stats: dict[str, Any]) -> list[dict[str, Any]]:
             "key": "months",
             "kind": "bar",
             "title": _("按月份：事故起数（本年）"),
-            "items": [{"label": f"{m['month']}月", "value": m["accidents"]} for m in stats["months"]],
+            "items": [
+                {"label": f"{m['month']}月", "value": m["accidents"]} for m in stats["months"]
+            ],
         },
         {
             "key": "towns",
@@ -334,8 +343,16 @@ def public_list(request: HttpRequest) -> HttpResponse:
         Accident.objects.filter(state=InvestigationState.CLOSED, published_at__isnull=False)
         .select_related("town")
         .only(
-            "occurred_at", "town__name", "type_edition", "type_code", "grade", "deaths",
-            "serious_injuries", "closing_summary", "published_at", "state",
+            "occurred_at",
+            "town__name",
+            "type_edition",
+            "type_code",
+            "grade",
+            "deaths",
+            "serious_injuries",
+            "closing_summary",
+            "published_at",
+            "state",
         )
         .order_by("-published_at", "-pk")
     )

@@ -56,6 +56,8 @@ def test_reporting_chain_reaches_the_level_of_the_grade(cast):
         serious = report(cast["city"], cast["towns"][0], deaths=10)
     assert list(ordinary.report_steps.values_list("level", flat=True)) == ["county", "city"]
     assert list(relatively.report_steps.values_list("level", flat=True)) == [
-        "county", "city", "province",
+        "county",
+        "city",
+        "province",
     ]
     assert serious.report_steps.count() == 4

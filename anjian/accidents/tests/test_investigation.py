@@ -54,7 +54,9 @@ def test_reminder_before_and_escalation_after_the_deadline(accident, cast):
         assert deadlines.run_due() == 1  # overdue: the city office
         counts = deadlines.counts(cast["city"], model=Accident, kind="investigation")
         assert counts["overdue"] == 1
-    titles = list(Notification.objects.filter(recipient=cast["city"]).values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(recipient=cast["city"]).values_list("title", flat=True)
+    )
     assert any(t.startswith("事故调查报告7日内到期") for t in titles)
     assert any(t.startswith("事故调查逾期") for t in titles)
     assert Notification.objects.filter(recipient=cast["town_a"]).exists()
@@ -64,7 +66,9 @@ def test_reminder_before_and_escalation_after_the_deadline(accident, cast):
 def test_one_extension_of_at_most_60_days(accident, cast):
     _investigating(accident, cast)
     with pytest.raises(TransitionRefused) as over:
-        apply_transition(accident, "extend", actor=cast["city"], comment="技术鉴定", data={"days": 61})
+        apply_transition(
+            accident, "extend", actor=cast["city"], comment="技术鉴定", data={"days": 61}
+        )
     assert "60" in str(over.value.message)
     with pytest.raises(TransitionRefused):
         apply_transition(accident, "extend", actor=cast["city"], comment="x", data={"days": 0})
@@ -86,7 +90,11 @@ def test_one_extension_of_at_most_60_days(accident, cast):
 
 def test_the_whole_lifecycle_to_closure(accident, cast):
     _investigating(accident, cast)
-    report_data = {"findings": "企业主体责任", "penalties": "罚款20万元", "recommendations": "加强培训"}
+    report_data = {
+        "findings": "企业主体责任",
+        "penalties": "罚款20万元",
+        "recommendations": "加强培训",
+    }
     with time_machine.travel(at(2027, 1, 20, 10, 0), tick=False):
         apply_transition(accident, "submit_report", actor=cast["yjglj"], data=report_data)
     accident.refresh_from_db()

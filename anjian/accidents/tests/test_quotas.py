@@ -37,15 +37,26 @@ def test_warnings_at_80_and_100_percent_once_each(cast):
     assert not Notification.objects.filter(recipient=cast["town_b"]).exists()
     row = quota_rows(cast["city"], 2026)[0]
     assert (row.quota, row.deaths, row.accidents, row.percent, row.level) == (
-        quota, 5, 4, 100, "over",
+        quota,
+        5,
+        4,
+        100,
+        "over",
     )
 
 
 def test_industry_quota_counts_the_industry_and_below(cast):
-    services.set_quota({"year": 2026, "kind": "industry", "industry": "26", "deaths_allowed": 1},
-                       actor=cast["city"])
+    services.set_quota(
+        {"year": 2026, "kind": "industry", "industry": "26", "deaths_allowed": 1},
+        actor=cast["city"],
+    )
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
-        report(cast["city"], cast["towns"][1], deaths=1, enterprise=cast["enterprise_a_obj"].credit_code)
+        report(
+            cast["city"],
+            cast["towns"][1],
+            deaths=1,
+            enterprise=cast["enterprise_a_obj"].credit_code,
+        )
         report(cast["city"], cast["towns"][1], deaths=1, industry="2710")  # not chemicals
     row = quota_rows(cast["city"], 2026, "industry")[0]
     assert (row.deaths, row.level) == (1, "over")
@@ -54,10 +65,18 @@ def test_industry_quota_counts_the_industry_and_below(cast):
 
 def test_a_relatively_serious_accident_marks_the_veto_of_town_and_departments(cast):
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
-        report(cast["city"], cast["towns"][0], deaths=2, enterprise=cast["enterprise_a_obj"].credit_code)
+        report(
+            cast["city"],
+            cast["towns"][0],
+            deaths=2,
+            enterprise=cast["enterprise_a_obj"].credit_code,
+        )
         assert vetoes.vetoes_for(2026) == {"towns": {}, "departments": {}}
         grave = report(
-            cast["city"], cast["towns"][0], deaths=3, enterprise=cast["enterprise_a_obj"].credit_code
+            cast["city"],
+            cast["towns"][0],
+            deaths=3,
+            enterprise=cast["enterprise_a_obj"].credit_code,
         )
     marks = vetoes.vetoes_for(2026)
     assert marks["towns"] == {cast["towns"][0].code: [grave.pk]}

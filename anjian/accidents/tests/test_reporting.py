@@ -19,7 +19,9 @@ LEARNT = at(2026, 12, 1, 8, 30)
 @pytest.fixture
 def accident(cast):
     with time_machine.travel(at(2026, 12, 1, 8, 40), tick=False):
-        return report(cast["town_a"], cast["towns"][0], deaths=3, occurred_at=OCCURRED, learnt_at=LEARNT)
+        return report(
+            cast["town_a"], cast["towns"][0], deaths=3, occurred_at=OCCURRED, learnt_at=LEARNT
+        )
 
 
 def test_due_times_count_from_the_heads_receipt(accident):

@@ -15,11 +15,15 @@ from anjian.accidents.tests.conftest import at, report
 
 def test_coding_follows_the_switch_date(cast, settings):
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
-        new = report(cast["city"], cast["towns"][0], occurred_at=at(2026, 7, 1, 0, 0), type="WSA10009")
+        new = report(
+            cast["city"], cast["towns"][0], occurred_at=at(2026, 7, 1, 0, 0), type="WSA10009"
+        )
         old = report(cast["city"], cast["towns"][0], occurred_at=at(2026, 6, 30, 23, 59), type="8")
         assert (new.type_edition, old.type_edition) == ("GB 6441-2025", "GB/T 6441-1986")
         with pytest.raises(ValidationError):
-            report(cast["city"], cast["towns"][0], occurred_at=at(2026, 6, 30, 10, 0), type="WSA10009")
+            report(
+                cast["city"], cast["towns"][0], occurred_at=at(2026, 6, 30, 10, 0), type="WSA10009"
+            )
         with pytest.raises(ValidationError):
             report(cast["city"], cast["towns"][0], occurred_at=at(2026, 7, 2, 10, 0), type="8")
         settings.ACCIDENT_TYPES_2025_FROM = datetime.date(2027, 1, 1)
@@ -28,10 +32,14 @@ def test_coding_follows_the_switch_date(cast, settings):
     assert new.is_fire and old.is_fire
 
 
-@pytest.mark.parametrize(("code", "flagged"), [("2", True), ("19", True), ("18", True), ("1", False)])
+@pytest.mark.parametrize(
+    ("code", "flagged"), [("2", True), ("19", True), ("18", True), ("1", False)]
+)
 def test_split_and_dropped_1986_types_are_flagged(cast, code, flagged):
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
-        accident = report(cast["city"], cast["towns"][0], occurred_at=at(2025, 3, 1, 9, 0), type=code)
+        accident = report(
+            cast["city"], cast["towns"][0], occurred_at=at(2025, 3, 1, 9, 0), type=code
+        )
     assert accident.needs_recoding is flagged
     if flagged:
         assert accident.recode_target is None
