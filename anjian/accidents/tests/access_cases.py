@@ -44,6 +44,7 @@ def _accident(world: World) -> Accident:
     accident.save()
     accident.departments.set(enterprise.departments.all())
     ReportStep.objects.create(accident=accident, level=ReportLevel.COUNTY, order=0, due_at=when)
+    accident.refresh_from_db()  # the values as stored (the test compares snapshots)
     return accident
 
 
