@@ -59,4 +59,5 @@ def env_date(name: str, default: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a date such as 2026-07-01") from None
+        message = f"{name}={value!r}: expected a date such as 2026-07-01"
+        raise ImproperlyConfigured(message) from None

@@ -68,11 +68,11 @@ def statistics_book(stats: dict[str, Any]) -> bytes:
         )
         for m in stats["months"]
     ]
-    total = [sum(row[i] for row in months) for i in range(1, 7)]
-    months.append(("合计", *total))
+    rows: list[tuple[Any, ...]] = list(months)
+    rows.append(("合计", *(sum(int(row[i]) for row in months) for i in range(1, 7))))
     return write_book(
         [
-            (MONTHS, months),
+            (MONTHS, rows),
             (TOWNS, [(t["label"], t["accidents"], t["deaths"]) for t in stats["towns"]]),
             (SECTIONS, [(s["label"], s["accidents"], s["deaths"]) for s in stats["sections"]]),
             (

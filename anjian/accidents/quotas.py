@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accidents.choices import QuotaKind
@@ -43,8 +44,10 @@ def industry_q(code: str, prefix: str = "industry__") -> Q:
 def accidents_of(quota: ControlQuota, accidents: QuerySet[Accident] | None = None) -> Any:
     rows = Accident.objects.all() if accidents is None else accidents
     rows = rows.filter(occurred_at__year=quota.year)
-    if quota.kind == QuotaKind.TOWN:
-        return rows.filter(town_id=quota.town_id)
+    if quota.town is not None:
+        return rows.filter(town=quota.town)
+    if quota.industry is None:  # the check constraint: a town or an industry
+        return rows.none()
     return rows.filter(industry_q(quota.industry.code))
 
 
@@ -62,7 +65,7 @@ def _recipients(quota: ControlQuota) -> list[Any]:
     from anjian.accounts.models import User
 
     users = list(to_city(None))
-    if quota.kind == QuotaKind.TOWN:
+    if quota.town is not None:
         users += list(
             User.objects.filter(
                 role_assignments__role=Role.TOWN,
@@ -112,10 +115,10 @@ def check_quota(quota: ControlQuota, *, actor: Any, accident: Accident | None = 
 
 
 def quotas_for(accident: Accident) -> list[ControlQuota]:
-    year = accident.occurred_at.year
+    year = timezone.localtime(accident.occurred_at).year
     found = list(ControlQuota.objects.filter(year=year, kind=QuotaKind.TOWN, town=accident.town))
-    if accident.industry_id is not None:
-        industry = accident.industry
+    industry = accident.industry
+    if industry is not None:
         codes = {industry.code[:n] for n in range(2, len(industry.code) + 1)} | {industry.section}
         found += list(
             ControlQuota.objects.filter(
@@ -138,7 +141,7 @@ def sync_vetoes(accident: Accident, *, actor: Any) -> None:
             )
             existing.delete()
         return
-    year = accident.occurred_at.year
+    year = timezone.localtime(accident.occurred_at).year
     marked = []
     if not existing.filter(town=accident.town).exists():
         Veto.objects.create(year=year, accident=accident, town=accident.town)

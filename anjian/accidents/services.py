@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accidents import quotas
-from anjian.accidents.choices import QuotaKind, ReportLevel, TypeEdition
+from anjian.accidents.choices import QuotaKind, TypeEdition
 from anjian.accidents.models import Accident, ControlQuota, ReportStep, SupplementaryReport
 from anjian.core import audit, deadlines
 from anjian.core.scoping import ensure_editable, resolve_in_scope

@@ -33,7 +33,7 @@ from anjian.core.htmx import template_for
 from anjian.core.navigation import page_of
 from anjian.core.roles import Role
 from anjian.core.scoping import get_visible_or_404, grants_of
-from anjian.core.workflow import allowed_actions, history, workflow_of
+from anjian.core.workflow import allowed_actions, history
 from anjian.orgs.models import Town
 
 REPORTERS = frozenset({Role.CITY, Role.TOWN, Role.DEPARTMENT})
@@ -114,8 +114,7 @@ def accident_create(request: HttpRequest) -> HttpResponse:
 
 
 def _action_forms(accident: Accident, user: Any) -> list[dict[str, Any]]:
-    workflow = workflow_of(Accident)
-    assert workflow is not None
+    workflow = Accident.workflow
     fields = {
         "start_investigation": [("team", _("调查组组成"), "textarea")],
         "extend": [("days", _("延长天数（最多60日）"), "number")],

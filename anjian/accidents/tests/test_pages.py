@@ -61,9 +61,16 @@ def test_bad_form_input_shows_errors_and_writes_nothing(client, cast):
     client.force_login(cast["city"])
     response = client.post(
         "/accidents/new/",
-        {"occurred_at": "2026-06-01T08:00", "town": cast["towns"][0].code, "type": "WSA10012",
-         "deaths": "1", "missing": "0", "serious_injuries": "0", "direct_loss_yuan": "0",
-         "summary": "x"},
+        {
+            "occurred_at": "2026-06-01T08:00",
+            "town": cast["towns"][0].code,
+            "type": "WSA10012",
+            "deaths": "1",
+            "missing": "0",
+            "serious_injuries": "0",
+            "direct_loss_yuan": "0",
+            "summary": "x",
+        },
     )
     assert response.status_code == 200
     assert "GB/T 6441-1986" in response.content.decode()  # the edition in force that day
@@ -79,8 +86,13 @@ def test_list_detail_and_supplementary_outside_the_window_says_why(client, cast)
     assert accident.place in client.get("/accidents/?year=2026").content.decode()
     response = client.post(
         f"/accidents/{accident.pk}/supplementary/",
-        {"deaths": "4", "missing": "0", "serious_injuries": "0", "direct_loss_yuan": "0",
-         "note": "迟到的补报"},
+        {
+            "deaths": "4",
+            "missing": "0",
+            "serious_injuries": "0",
+            "direct_loss_yuan": "0",
+            "note": "迟到的补报",
+        },
         follow=True,
     )
     body = response.content.decode()
@@ -128,8 +140,15 @@ def test_public_page_shows_only_closed_published_summaries_without_personal_data
     body = response.content.decode()
     assert body.count("data-public-accident") == 1
     assert "某企业起重伤害事故已结案" in body
-    for private in ("张三", "13800000000", "李四", "未结案的秘密经过", "起重作业时吊物坠落",
-                    cast["enterprise_a_obj"].name, cast["enterprise_a_obj"].credit_code):
+    for private in (
+        "张三",
+        "13800000000",
+        "李四",
+        "未结案的秘密经过",
+        "起重作业时吊物坠落",
+        cast["enterprise_a_obj"].name,
+        cast["enterprise_a_obj"].credit_code,
+    ):
         assert private not in body
     assert unpublished.published_at is None
 
@@ -144,7 +163,8 @@ def test_only_the_city_office_publishes(client, cast):
 
 def test_quota_page_and_statistics_with_export(client, cast):
     with time_machine.travel(at(2025, 12, 1, 9, 0), tick=False):
-        report(cast["city"], cast["towns"][0], occurred_at=at(2025, 11, 3, 9, 0), type="2", deaths=1)
+        last_year = at(2025, 11, 3, 9, 0)
+        report(cast["city"], cast["towns"][0], occurred_at=last_year, type="2", deaths=1)
     report(cast["city"], cast["towns"][0], deaths=1, type="WSA10002")
     client.force_login(cast["city"])
     quota = client.post(
