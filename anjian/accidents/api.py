@@ -202,7 +202,7 @@ def list_accidents(request: HttpRequest, filters: Query[AccidentFilters]) -> Any
 def create_accident(request: HttpRequest, body: AccidentIn) -> Status:
     """A quick report by the city office, a town (its territory) or a department."""
     try:
-        accident = services.report_accident(body.model_dump(), actor=request.user)
+        accident = services.create_accident(body.model_dump(), actor=request.user)
     except DjangoValidationError as error:
         raise _invalid(error) from None
     except PermissionDenied:

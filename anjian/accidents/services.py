@@ -1,6 +1,6 @@
 """Every change to accidents: plain functions, one transaction each, audited.
 
-Quick report (:func:`report_accident`), supplementary report (:func:`add_supplementary_report`,
+Quick report (:func:`create_accident`), supplementary report (:func:`add_supplementary_report`,
 regrading only inside the window of art. 13), the reporting chain (:func:`record_report_step`),
 the publication of a closed investigation (:func:`publish_summary`), recoding a 1986 record
 (:func:`recode_type`) and the control quotas (:func:`set_quota`). The investigation's
@@ -40,7 +40,7 @@ __all__ = [
     "publish_summary",
     "recode_type",
     "record_report_step",
-    "report_accident",
+    "create_accident",
     "set_quota",
 ]
 
@@ -169,7 +169,7 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def report_accident(data: Mapping[str, Any], *, actor: Any) -> Accident:
+def create_accident(data: Mapping[str, Any], *, actor: Any) -> Accident:
     """Record a quick report (快报, art. 12), graded by the standards module (art. 3).
 
     References (town, enterprise, industry) are resolved in the reporter's scope; the accident

@@ -99,7 +99,7 @@ def accident_create(request: HttpRequest) -> HttpResponse:
     form = AccidentForm(request.POST or None, towns=towns)
     if request.method == "POST" and form.is_valid():
         try:
-            accident = services.report_accident(form.payload(), actor=request.user)
+            accident = services.create_accident(form.payload(), actor=request.user)
         except ValidationError as error:
             _apply_errors(form, error)
         except PermissionDenied:

@@ -61,7 +61,7 @@ def discover() -> list[UpdateCase]:
         try:
             module = importlib.import_module(f"{config.name}.tests.update_cases")
         except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.tests.update_cases":
+            if error.name not in {f"{config.name}.tests.update_cases", f"{config.name}.tests"}:
                 raise
             continue
         cases.extend(module.CASES)

@@ -55,4 +55,4 @@ def report(actor: Any, town: Town, **fields: Any) -> Accident:
         "summary": "起重作业时吊物坠落",
         **fields,
     }
-    return services.report_accident(data, actor=actor)
+    return services.create_accident(data, actor=actor)
