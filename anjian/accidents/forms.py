@@ -22,7 +22,25 @@ def type_choices() -> list[Any]:
     ]
 
 
-class AccidentForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget (inputs, selects, check boxes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 3)
+
+
+class AccidentForm(StyledForm):
     occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DateTimeInput())
     learnt_at = forms.DateTimeField(
         label=_("单位负责人接报时间"),
@@ -68,7 +86,7 @@ class AccidentForm(forms.Form):
         return data
 
 
-class SupplementaryForm(forms.Form):
+class SupplementaryForm(StyledForm):
     deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=100_000)
     missing = forms.IntegerField(label=_("下落不明人数"), min_value=0, max_value=100_000)
     serious_injuries = forms.IntegerField(
@@ -80,11 +98,11 @@ class SupplementaryForm(forms.Form):
     note = forms.CharField(label=_("补报说明"), max_length=4000, widget=forms.Textarea)
 
 
-class ReportStepForm(forms.Form):
+class ReportStepForm(StyledForm):
     reported_at = forms.DateTimeField(label=_("实际报告时间"), widget=DateTimeInput())
 
 
-class QuotaForm(forms.Form):
+class QuotaForm(StyledForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("对象"), choices=QuotaKind.choices)
     town = forms.ModelChoiceField(
@@ -101,7 +119,7 @@ class QuotaForm(forms.Form):
         return data
 
 
-class AccidentFilterForm(forms.Form):
+class AccidentFilterForm(StyledForm):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
     town = forms.ModelChoiceField(
         label=_("镇街"), queryset=Town.objects.all(), to_field_name="code", required=False
