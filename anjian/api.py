@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ninja.security import django_auth
 
+from anjian.accidents.api import router as accidents_router
 from anjian.accounts.api import router as accounts_router
 from anjian.accounts.api import token_auth
 from anjian.core.api import AnjianApi, install_error_handlers
@@ -35,3 +36,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", attachments_router)
 api.add_router("/", dashboard_router)
+api.add_router("/", accidents_router)

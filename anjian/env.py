@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Sequence
 
@@ -49,3 +50,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    """The variable as an ISO date (``2026-07-01``)."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        message = f"{name}={value!r}: expected a date such as 2026-07-01"
+        raise ImproperlyConfigured(message) from None

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from anjian.env import env_bool, env_int, env_list, env_str
+from anjian.env import env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ANJIAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -378,6 +378,14 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 90)
 # Licences, standardisation and liability insurance expiring within this many days are
 # highlighted and found by the registry's "licence expiring" filter.
 LICENCE_EXPIRY_WARNING_DAYS = env_int("LICENCE_EXPIRY_WARNING_DAYS", 30)
+
+# Accidents that occurred on or after this day are coded with GB 6441-2025, older ones keep their
+# GB/T 6441-1986 code. Most sources give 2026-07-01, one English draft 2027-01-01 (未核对 /
+# unchecked: STANDARDS-FACTS.md §10), hence a setting.
+ACCIDENT_TYPES_2025_FROM = env_date("ACCIDENT_TYPES_2025_FROM", "2026-07-01")
+# Share of a death quota (per cent) at which the town and the city office are warned, before
+# the warning at 100 % (事故控制指标预警).
+ACCIDENT_QUOTA_WARNING_PERCENT = env_int("ACCIDENT_QUOTA_WARNING_PERCENT", 80)
 
 # The dossier PDF embeds (a subset of) this TrueType font: AR PL UMing CN, a Song/Ming face, from
 # Debian's fonts-arphic-uming (the make targets install it). A .ttc holds several faces:

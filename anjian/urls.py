@@ -14,5 +14,6 @@ urlpatterns = [
     path("enterprises/", include("anjian.enterprises.urls")),
     path("dangers/", include("anjian.dangers.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
+    path("accidents/", include("anjian.accidents.urls")),
     path("", include("anjian.core.urls")),
 ]

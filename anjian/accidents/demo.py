@@ -1,0 +1,126 @@
+"""The demo's accidents: three years of history within the death quotas Zaozhuang set.
+
+Every town gets a yearly quota of 2–4 deaths, and three industry divisions one each; each
+year's accidents stay under the town's quota except one town this year, which reaches its
+warning line. Past years' investigations are closed and published; this year's are open at
+various steps. Everything goes through the services and the workflow, as the city office
+would enter it; a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from anjian.accidents import services
+from anjian.accidents.models import Accident
+from anjian.accounts.models import User
+from anjian.core.democity import DemoContext
+from anjian.core.roles import Role
+from anjian.core.workflow import apply_transition
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Town
+from anjian.standards.accident_types import EDITION_2025, types
+
+PLACES = ["生产车间", "仓库", "建筑工地", "省道S245", "居民家中", "装卸平台", "配电室"]
+INDUSTRY_QUOTAS = {"26": 1, "47": 2, "54": 3}
+STEPS = [
+    ("start_investigation", {"team": "市应急管理局牵头，公安、住建、总工会参加"}),
+    ("submit_report", {"findings": "企业未落实安全生产主体责任", "penalties": "依法罚款",
+                       "recommendations": "开展警示教育，完善操作规程"}),
+    ("approve", {}),
+    ("close", {"closing_summary": "事故调查处理已完成，责任单位已依法处理，整改措施已落实。"}),
+]  # fmt: skip
+
+
+def _city_user() -> Any:
+    return User.objects.filter(role_assignments__role=Role.CITY).order_by("pk").first()
+
+
+def build(context: DemoContext) -> str:
+    if Accident.objects.exists():
+        return "0 accidents (already built)"
+    actor = _city_user()
+    towns = list(Town.objects.order_by("code"))
+    if actor is None or not towns:
+        return "no city office user or towns; skipped"
+    rng = context.rng("accidents")
+    enterprises = list(Enterprise.objects.order_by("pk")[:200])
+    today = timezone.localdate()
+    created = 0
+    for year in (today.year - 2, today.year - 1, today.year):
+        quotas = {town.code: rng.randint(2, 4) for town in towns}
+        for town in towns:
+            services.set_quota(
+                {
+                    "year": year,
+                    "kind": "town",
+                    "town": town.code,
+                    "deaths_allowed": quotas[town.code],
+                },
+                actor=actor,
+            )
+        for code, allowed in INDUSTRY_QUOTAS.items():
+            services.set_quota(
+                {"year": year, "kind": "industry", "industry": code, "deaths_allowed": allowed},
+                actor=actor,
+            )
+        last_day = (
+            today - datetime.timedelta(days=2)
+            if year == today.year
+            else datetime.date(year, 12, 31)
+        )
+        for town in towns:
+            # Deaths below the quota; the first town this year reaches its warning line.
+            budget = quotas[town.code] - 1
+            if year == today.year and town == towns[0]:
+                budget = quotas[town.code]
+            for _ in range(rng.randint(0, 2) + (1 if budget else 0)):
+                deaths = min(budget, rng.choice([0, 0, 1, 1, 2]))
+                budget -= deaths
+                created += _accident(rng, actor, town, enterprises, year, last_day, deaths)
+    return f"{created} accidents over three years, with quotas"
+
+
+def _accident(
+    rng: Any, actor: Any, town: Town, enterprises: list[Any],
+    year: int, last_day: datetime.date, deaths: int,
+) -> int:  # fmt: skip
+    start = datetime.date(year, 1, 1)
+    span = max((last_day - start).days, 1)
+    day = start + datetime.timedelta(days=rng.randrange(span))
+    hour = datetime.time(rng.randint(6, 20))
+    occurred = datetime.datetime.combine(day, hour, tzinfo=timezone.get_current_timezone())
+    edition = services.edition_on(day)
+    code = rng.choice(types(edition)).code
+    in_town = [e for e in enterprises if e.town_id == town.pk]
+    enterprise = rng.choice(in_town) if in_town and rng.random() < 0.7 else None
+    accident = services.create_accident(
+        {
+            "occurred_at": occurred,
+            "learnt_at": occurred + datetime.timedelta(minutes=rng.randint(5, 40)),
+            "town": town.code,
+            "enterprise": enterprise.credit_code if enterprise else "",
+            "type": code,
+            "road_traffic": edition == EDITION_2025 and code == "WSA10003",
+            "place": rng.choice(PLACES),
+            "deaths": deaths,
+            "serious_injuries": rng.choice([0, 0, 1, 2]),
+            "direct_loss_yuan": str(rng.randint(1, 300) * 10_000),
+            "summary": f"{town.name}发生一起生产安全事故，现场已处置完毕。",
+        },
+        actor=actor,
+    )
+    for step in accident.report_steps.all():
+        late = rng.random() < 0.1
+        services.record_report_step(
+            step, step.due_at + datetime.timedelta(minutes=30 if late else -20), actor=actor
+        )
+    done = len(STEPS) if year < timezone.localdate().year else rng.randint(0, len(STEPS))
+    for action, data in STEPS[:done]:
+        apply_transition(accident, action, actor=actor, data=data)
+    if done == len(STEPS):
+        services.publish_summary(accident, actor=actor)
+    return 1
