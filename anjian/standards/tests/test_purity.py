@@ -7,7 +7,9 @@ from pathlib import Path
 from anjian.standards import (
     accident,
     emergency,
+    enterprise_risk,
     gb18218,
+    hazard_factors,
     major_danger,
     risk,
     safety_fund,
@@ -30,7 +32,10 @@ def test_nothing_in_the_package_imports_django() -> None:
 
 
 def test_every_public_function_has_a_docstring() -> None:
-    for module in (accident, emergency, gb18218, major_danger, risk, safety_fund, training):
+    for module in (
+        accident, emergency, enterprise_risk, gb18218, hazard_factors, major_danger, risk,
+        safety_fund, training,
+    ):  # fmt: skip
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj) or inspect.isclass(obj):
