@@ -15,6 +15,7 @@ from anjian.core.audit_api import router as audit_router
 from anjian.core.dashboard_api import router as dashboard_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.orgs.api import router as orgs_router
+from anjian.risks.api import router as risks_router
 
 api = AnjianApi(
     title="Anjian API",
@@ -31,3 +32,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", attachments_router)
 api.add_router("/", dashboard_router)
+api.add_router("/", risks_router)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("anjian.accounts.urls")),
     path("orgs/", include("anjian.orgs.urls")),
     path("enterprises/", include("anjian.enterprises.urls")),
+    path("risks/", include("anjian.risks.urls")),
     path("", include("anjian.core.urls")),
 ]
