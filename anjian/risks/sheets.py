@@ -28,6 +28,7 @@ from anjian.core.sheets import (
     write_book,
     write_table,
 )
+from anjian.enterprises import validation
 from anjian.enterprises.models import Enterprise
 from anjian.risks import services
 from anjian.risks.choices import ControlLevel, MeasureKind, Method, PointKind, RiskLevelChoice
@@ -219,9 +220,14 @@ def _check(row: Row) -> dict[str, Any] | None:
     if measures and not control_level:
         row.error("control_level", _("有管控措施时须填写管控层级"))
     for key, limit in (("point", 100), ("location", 100), ("post", 100), ("description", 200),
-                       ("responsible", 50)):  # fmt: skip
+                       ("responsible", 50), *((column, 1000) for column in _MEASURE_COLUMNS.values())):  # fmt: skip
         if len(row.text(key)) > limit:
             row.error(key, _("不能超过%(n)d个字") % {"n": limit})
+        else:
+            try:
+                validation.plain_text(row.text(key))
+            except ValidationError as error:
+                row.error(key, "；".join(error.messages))
     return {
         "point": {"name": row.text("point"), "kind": kind, "location": row.text("location"),
                   "post": row.text("post")},
