@@ -39,7 +39,7 @@ from anjian.standards import accident_types, enterprise_risk, hazard_factors, ri
 __all__ = [
     "add_hazard",
     "add_measure",
-    "confirm_card",
+    "add_card_confirmation",
     "create_point",
     "delete_hazard",
     "delete_measure",
@@ -439,7 +439,7 @@ def may_confirm(point: RiskPoint, user: Any) -> bool:
 
 
 @transaction.atomic
-def confirm_card(point: RiskPoint, *, actor: Any, post: str = "") -> CardConfirmation:
+def add_card_confirmation(point: RiskPoint, *, actor: Any, post: str = "") -> CardConfirmation:
     """The worker confirms having read the card (岗位安全风险确认); once per worker."""
     if not may_confirm(point, actor):
         raise PermissionDenied("not a worker of this enterprise")
@@ -453,5 +453,5 @@ def confirm_card(point: RiskPoint, *, actor: Any, post: str = "") -> CardConfirm
             confirmation.save()
     except IntegrityError:  # the same worker twice at once
         return CardConfirmation.objects.get(risk_point=point, user=actor)
-    audit.record("confirm_card", actor=actor, obj=point, after={"post": confirmation.post})
+    audit.record("add_card_confirmation", actor=actor, obj=point, after={"post": confirmation.post})
     return confirmation

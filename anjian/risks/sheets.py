@@ -219,8 +219,10 @@ def _check(row: Row) -> dict[str, Any] | None:
         row.error("responsible", _("有管控措施时须填写责任人"))
     if measures and not control_level:
         row.error("control_level", _("有管控措施时须填写管控层级"))
-    for key, limit in (("point", 100), ("location", 100), ("post", 100), ("description", 200),
-                       ("responsible", 50), *((column, 1000) for column in _MEASURE_COLUMNS.values())):  # fmt: skip
+    limits = [("point", 100), ("location", 100), ("post", 100), ("description", 200),
+              ("responsible", 50)]  # fmt: skip
+    limits += [(column, 1000) for column in _MEASURE_COLUMNS.values()]
+    for key, limit in limits:
         if len(row.text(key)) > limit:
             row.error(key, _("不能超过%(n)d个字") % {"n": limit})
         else:

@@ -467,7 +467,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
 def card_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     point = _point_for(request, pk)
     try:
-        services.confirm_card(point, actor=request.user)
+        services.add_card_confirmation(point, actor=request.user)
     except PermissionDenied:
         raise Http404 from None
     messages.success(request, _("已确认知晓本岗位安全风险"))

@@ -86,7 +86,8 @@ def _import(world: World, text: str) -> Written:
     before = set(RiskPoint.objects.values_list("pk", flat=True))
     cell = as_in_a_workbook(text)
     row = {"point": cell, "kind": "设备设施", "location": cell, "post": cell,
-           "description": cell, "factor": "21", "method": "LEC", "l": "3", "e": "6", "c": "7"}  # fmt: skip
+           "description": cell, "factor": "21", "method": "LEC", "l": "3", "e": "6",
+           "c": "7"}  # fmt: skip
     data = write_book([(sheets.REGISTER, [[row.get(c.key) for c in sheets.REGISTER.columns]])])
     _created, errors = sheets.import_register(enterprise, data, actor=world.risk_city)
     return Written(400 if errors else 200, RiskPoint.objects.exclude(pk__in=before).first())

@@ -11,7 +11,7 @@ from django.test import Client
 
 from anjian.risks import services
 from anjian.risks.models import Hazard, RiskPoint
-from anjian.risks.tests.conftest import LEC_HIGH, LEC_LOW, LEC_MAJOR, hazard, point_with
+from anjian.risks.tests.conftest import LEC_HIGH, LEC_LOW, LEC_MAJOR, point_with
 
 pytestmark = pytest.mark.django_db
 
@@ -121,9 +121,8 @@ def test_pages_of_the_register_work_for_the_enterprise(pair: Any, manager_a: Any
 
 
 def test_saving_forms_unchanged_changes_nothing(pair: Any, manager_a: Any) -> None:
-    from conftest import form_data
-
     from anjian.risks.forms import HazardForm, MeasureForm
+    from conftest import form_data
 
     point = point_with(pair[0], manager_a, LEC_HIGH)
     services.add_measure(

@@ -207,8 +207,8 @@ def test_card_confirmations_are_counted_once_per_worker(
     pair: Any, city: Any, manager_a: Any
 ) -> None:
     point = point_with(pair[0], city, LEC_LOW)
-    services.confirm_card(point, actor=manager_a)
-    services.confirm_card(point, actor=manager_a)
+    services.add_card_confirmation(point, actor=manager_a)
+    services.add_card_confirmation(point, actor=manager_a)
     assert point.confirmations.count() == 1
     with pytest.raises(PermissionDenied):
-        services.confirm_card(point, actor=city)
+        services.add_card_confirmation(point, actor=city)
