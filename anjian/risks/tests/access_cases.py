@@ -23,11 +23,13 @@ def _point(world: World) -> RiskPoint:
 
 
 def _hazard(world: World) -> Hazard:
-    return Hazard.objects.create(
+    hazard = Hazard.objects.create(
         risk_point=_point(world), description="B秘密危险源", factor_code="21", method="lec",
         l_value=3, e_value=6, c_value=7, score=126, level="moderate", residual_score=126,
         residual_level="moderate", criteria="LEC",
     )  # fmt: skip
+    hazard.refresh_from_db()  # the decimals as stored, for the before/after comparison
+    return hazard
 
 
 def _measure(world: World) -> ControlMeasure:
