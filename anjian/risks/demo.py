@@ -88,8 +88,8 @@ def build(context: DemoContext) -> str:
     content_type = ContentType.objects.get_for_model(RiskPoint)
     Deadline.objects.bulk_create(
         [Deadline(content_type=content_type, object_id=point.pk, kind="review",
-                  due_at=timezone.make_aware(datetime.combine(point.review_due, time(17))))
-         for point in points],
+                  due_at=timezone.make_aware(datetime.combine(due, time(17))))
+         for point in points if (due := point.review_due) is not None],
         batch_size=2000,
     )  # fmt: skip
     changed = services.derive_levels_in_bulk([pk for pk, _industry in rows if pk not in done])

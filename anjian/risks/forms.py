@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,11 @@ def _numbers(values: Any) -> list[tuple[str, str]]:
     return [("", "—")] + [
         (plain(value), f"{plain(value)} {meaning}") for value, meaning in values.items()
     ]
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = cast(forms.ChoiceField, form.fields[name])
+    field.choices = choices
 
 
 _LS = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
@@ -80,27 +85,34 @@ class HazardForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["factor_code"].choices = [
-            (f.code, f"{'　' * (f.level - 1)}{f.code} {f.name}") for f in hazard_factors.factors()
-        ]
-        self.fields["accident_types"].choices = [
-            (t.code, t.name) for t in accident_types.types(accident_types.EDITION_2025)
-        ]
+        _choices(
+            self,
+            "factor_code",
+            [
+                (f.code, f"{'　' * (f.level - 1)}{f.code} {f.name}")
+                for f in hazard_factors.factors()
+            ],
+        )
+        _choices(
+            self,
+            "accident_types",
+            [(t.code, t.name) for t in accident_types.types(accident_types.EDITION_2025)],
+        )
         # L: LEC's values and LS's 1–5 together (the method decides which are allowed).
         l_choices = _numbers(risk.L_VALUES) + [(str(n), f"{n}（LS）") for n in (2, 4, 5)]
         for name in ("l_value", "residual_l"):
-            self.fields[name].choices = l_choices
+            _choices(self, name, l_choices)
         for name in ("e_value", "residual_e"):
-            self.fields[name].choices = _numbers(risk.E_VALUES)
+            _choices(self, name, _numbers(risk.E_VALUES))
         for name in ("c_value", "residual_c"):
-            self.fields[name].choices = _numbers(risk.C_VALUES)
+            _choices(self, name, _numbers(risk.C_VALUES))
         _style(self)
 
     @staticmethod
     def initial_of(hazard: Any) -> dict[str, Any]:
         fields = ("description", "factor_code", "method", "l_value", "e_value", "c_value",
                   "s_value", "residual_l", "residual_e", "residual_c", "residual_s")  # fmt: skip
-        initial = {name: plain(getattr(hazard, name)) for name in fields}
+        initial: dict[str, Any] = {name: plain(getattr(hazard, name)) for name in fields}
         initial["accident_types"] = list(hazard.accident_types)
         return initial
 

@@ -184,7 +184,10 @@ def _normalised(data: Mapping[str, Any]) -> dict[str, Any]:
         clean[name] = None if value in (None, "") else Decimal(str(value))
     for name in ("s_value", "residual_s"):
         value = clean.get(name)
-        clean[name] = None if value in (None, "") else int(value)
+        # Not digits: left as given, for the model's validation to refuse.
+        clean[name] = (
+            None if value in (None, "") else int(str(value)) if str(value).isdigit() else value
+        )
     return clean
 
 

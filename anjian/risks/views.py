@@ -175,7 +175,7 @@ def register_import(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 created, errors = sheets.import_register(
-                    enterprise, read_upload(upload), actor=request.user, filename=upload.name
+                    enterprise, read_upload(upload), actor=request.user, filename=upload.name or ""
                 )
             except WorkbookError as error:
                 problem = str(error)
@@ -234,8 +234,8 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names = {t.code: t.name for t in accident_types.types(accident_types.EDITION_2025)}
     factor_names = {f.code: f.name for f in hazard_factors.factors()}
     for hazard in hazards:
-        hazard.accident_names = [names.get(code, code) for code in hazard.accident_types]
-        hazard.factor_name = factor_names.get(hazard.factor_code, "")
+        setattr(hazard, "accident_names", [names.get(c, c) for c in hazard.accident_types])  # noqa: B010
+        setattr(hazard, "factor_name", factor_names.get(hazard.factor_code, ""))  # noqa: B010
         for name in ("l_value", "e_value", "c_value", "residual_l", "residual_e", "residual_c"):
             setattr(hazard, f"{name}_shown", plain(getattr(hazard, name)))
     context = {
@@ -456,7 +456,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         **cards.card_content(point),
         "point": point,
         "may_confirm": services.may_confirm(point, request.user),
-        "confirmed": point.confirmations.filter(user=request.user).exists(),
+        "confirmed": point.confirmations.filter(user_id=request.user.pk or 0).exists(),
         "confirmations": point.confirmations.count(),
     }
     return render(request, "risks/card.html", context)
