@@ -8,7 +8,9 @@ import sys
 
 from bench.common import RESULT_MARK, ROOT
 
-BENCHMARKS = ["bench.import_10k", "bench.api_list", "bench.search_100k", "bench.dashboard"]
+BENCHMARKS = [
+    "bench.import_10k", "bench.api_list", "bench.search_100k", "bench.dashboard", "bench.risk_map",
+]  # fmt: skip
 
 
 def main() -> int:

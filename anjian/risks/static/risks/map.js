@@ -57,10 +57,12 @@
   }
 
   function show(collection) {
+    const used = new Set();
     const layer = L.markerClusterGroup({chunkedLoading: true, iconCreateFunction: clusterIcon});
     for (const feature of collection.features) {
       const [lng, lat] = feature.geometry.coordinates;
       const level = feature.properties.risk_level;
+      used.add(colours[level] || colours.unassessed);
       const marker = L.circleMarker([lat, lng], {
         radius: 7, weight: 1, color: "#263238", fillOpacity: 0.95,
         fillColor: colours[level] || colours.unassessed, level: level,
@@ -78,6 +80,7 @@
       Object.keys(SEVERITY).filter(k => collection.counts[k]).map(
         k => (labels[k] || k) + " " + collection.counts[k]).join("，") + "）";
     el.dataset.loaded = String(collection.features.length);
+    el.dataset.colours = Array.from(used).join(";");  // what the markers are drawn in
     el.dataset.levels = Object.keys(SEVERITY).filter(k => collection.counts[k]).join(",");
   }
 
