@@ -303,3 +303,66 @@ class EnterpriseRiskLevelChange(models.Model):
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:
         return _with_enterprise(grants, write=False)
+
+
+class PlantLayoutQuerySet(ScopedQuerySet["PlantLayout"]):
+    pass
+
+
+class PlantLayout(models.Model):
+    """The enterprise's plant layout (厂区平面图): its image is an attachment (core), its risk
+    zones are drawn on it (the enterprise four-colour map)."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, models.CASCADE, related_name="plant_layout", verbose_name=_("企业")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PlantLayoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("厂区平面图")
+        verbose_name_plural = _("厂区平面图")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:plant", args=[self.enterprise_id])
+
+    @classmethod
+    def scope_q(cls, grants: Grants, *, write: bool) -> Q:
+        return _with_enterprise(grants, write=write)
+
+
+class RiskZoneQuerySet(ScopedQuerySet["RiskZone"]):
+    pass
+
+
+class RiskZone(models.Model):
+    """A risk zone drawn on the layout: a polygon of ``[x, y]`` image pixels (origin bottom
+    left, as Leaflet's ``CRS.Simple`` gives them), linked to risk points, coloured by the most
+    severe of their levels."""
+
+    layout = models.ForeignKey(
+        PlantLayout, models.CASCADE, related_name="zones", verbose_name=_("厂区平面图")
+    )
+    name = models.CharField(_("区域名称"), max_length=100, validators=_TEXT)
+    polygon = models.JSONField(_("区域范围"))
+    points = models.ManyToManyField(
+        RiskPoint, blank=True, related_name="zones", verbose_name=_("风险点")
+    )
+
+    objects = RiskZoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("风险区域")
+        verbose_name_plural = _("风险区域")
+        ordering = ["layout_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, grants: Grants, *, write: bool) -> Q:
+        return _with_enterprise(grants, write=write, path="layout__enterprise")

@@ -32,7 +32,9 @@ from anjian.risks.models import (
     ControlMeasure,
     EnterpriseRiskLevelChange,
     Hazard,
+    PlantLayout,
     RiskPoint,
+    RiskZone,
 )
 from anjian.standards import accident_types, enterprise_risk, hazard_factors, risk
 
@@ -488,3 +490,87 @@ def derive_levels_in_bulk(enterprise_ids: Collection[int]) -> int:
             Enterprise.objects.filter(pk__in=members).update(risk_level=level)
         EnterpriseRiskLevelChange.objects.bulk_create(history, batch_size=2000)
     return len(history)
+
+
+# --- the enterprise's four-colour map (plant layout and zones) -----------------------------------
+
+MAX_VERTICES = 200
+
+
+def layout_image(layout: PlantLayout) -> Any:
+    """The layout's current image: its latest image attachment, or ``None``."""
+    from anjian.core.lifecycle_models import Attachment
+
+    return (
+        Attachment.objects.of(layout)
+        .filter(mime_type__startswith="image/", width__isnull=False)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def add_plant_layout(enterprise: Enterprise, *, actor: Any) -> PlantLayout:
+    """The enterprise's plant layout, made once (its image is then uploaded to it)."""
+    _check_editable(enterprise, actor)
+    layout, created = PlantLayout.objects.get_or_create(enterprise=enterprise)
+    if created:
+        audit.record("create", actor=actor, obj=layout, after=audit.snapshot(layout))
+    return layout
+
+
+def check_polygon(value: Any, width: int, height: int) -> list[list[float]]:
+    """A polygon of 3 to :data:`MAX_VERTICES` ``[x, y]`` points inside the image, as given by
+    the page (Leaflet ``CRS.Simple``); ``ValidationError`` naming what is wrong otherwise."""
+    if not isinstance(value, list) or not 3 <= len(value) <= MAX_VERTICES:
+        raise ValidationError({"polygon": _("区域须有3至%(n)d个顶点") % {"n": MAX_VERTICES}})
+    polygon = []
+    for vertex in value:
+        if (
+            not isinstance(vertex, list | tuple)
+            or len(vertex) != 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in vertex)
+        ):
+            raise ValidationError({"polygon": _("顶点须为[x, y]数值对")})
+        x, y = float(vertex[0]), float(vertex[1])
+        if not (0 <= x <= width and 0 <= y <= height):
+            raise ValidationError({"polygon": _("顶点超出平面图范围")})
+        polygon.append([round(x, 1), round(y, 1)])
+    if len({tuple(v) for v in polygon}) < 3:
+        raise ValidationError({"polygon": _("区域须有至少3个不同的顶点")})
+    return polygon
+
+
+@transaction.atomic
+def add_zone(
+    layout: PlantLayout, data: Mapping[str, Any], *, actor: Any, points: Collection[RiskPoint] = ()
+) -> RiskZone:
+    """Draw a risk zone on the layout, linked to risk points of the same enterprise."""
+    ensure_editable(layout, actor)
+    image = layout_image(layout)
+    if image is None:
+        raise ValidationError({"polygon": _("请先上传厂区平面图")})
+    polygon = check_polygon(data.get("polygon"), image.width, image.height)
+    if any(point.enterprise_id != layout.enterprise_id for point in points):
+        raise ValidationError({"points": _("只能关联本企业的风险点")})
+    zone = RiskZone(layout=layout, name=str(data.get("name") or ""), polygon=polygon)
+    zone.full_clean()
+    zone.save()
+    zone.points.set(points)
+    after = {**audit.snapshot(zone), "points": sorted(p.pk for p in points)}
+    audit.record("create", actor=actor, obj=zone, after=after)
+    return zone
+
+
+@transaction.atomic
+def delete_zone(zone: RiskZone, *, actor: Any) -> None:
+    ensure_editable(zone, actor)
+    audit.record("delete", actor=actor, obj=zone, before=audit.snapshot(zone))
+    zone.delete()
+
+
+def zone_level(zone: RiskZone) -> str:
+    """The most severe level of the zone's points (unassessed without any)."""
+    levels = [risk.RiskLevel(p.level) for p in zone.points.all() if p.level != "unassessed"]
+    highest = max(levels, key=lambda level: level.severity, default=None)
+    return highest.value if highest else RiskLevelChoice.UNASSESSED

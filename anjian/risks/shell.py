@@ -89,6 +89,15 @@ def dossier_rows(enterprise: Enterprise) -> list[tuple[str, str]]:
              f"位置：{point.location or '—'}；岗位：{point.post or '—'}{due}\n"
              f"危险有害因素：{hazards or '—'}\n管控措施：{measures or '—'}")
         )  # fmt: skip
+    from anjian.risks.models import RiskZone
+    from anjian.risks.services import zone_level
+
+    zones = RiskZone.objects.filter(layout__enterprise=enterprise).prefetch_related("points")
+    for zone in zones:
+        names = "、".join(p.name for p in zone.points.all())
+        rows.append(
+            (f"四色图区域：{zone.name}", f"{labels[zone_level(zone)]}；风险点：{names or '—'}")
+        )
     return rows
 
 

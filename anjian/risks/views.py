@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from anjian.core import audit
 from anjian.core.htmx import template_for
 from anjian.core.navigation import page_of
-from anjian.core.scoping import get_editable_or_404, get_visible_or_404
+from anjian.core.scoping import get_editable_or_404, get_visible_or_404, resolve_all_in_scope
 from anjian.core.sheets import WorkbookError, read_upload
 from anjian.core.updating import StaleVersion
 from anjian.enterprises.models import Enterprise
@@ -27,7 +28,7 @@ from anjian.orgs.models import SupervisionCategory, Town
 from anjian.risks import cards, industry_templates, services, sheets
 from anjian.risks.choices import RiskLevelChoice
 from anjian.risks.forms import HazardForm, MeasureForm, PointForm, ReviewForm, plain
-from anjian.risks.models import ControlMeasure, Hazard, RiskPoint
+from anjian.risks.models import ControlMeasure, Hazard, PlantLayout, RiskPoint, RiskZone
 from anjian.risks.queries import RiskFilter, counts_by_level
 from anjian.standards import accident_types, hazard_factors
 
@@ -486,3 +487,81 @@ def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except ImproperlyConfigured as problem:
         return HttpResponse(str(problem), status=503, content_type="text/plain; charset=utf-8")
     return _download(pdf, f"{point.name}-风险告知卡.pdf", "application/pdf", inline=True)
+
+
+# --- the enterprise's four-colour map -----------------------------------------------------------
+
+
+@login_required
+def plant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plant layout with its risk zones in their colours; editors upload the image and
+    draw zones on it (Leaflet, ``CRS.Simple``)."""
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    layout = PlantLayout.objects.visible_to(request.user).filter(enterprise=enterprise).first()
+    image = services.layout_image(layout) if layout else None
+    zones = list(layout.zones.prefetch_related("points")) if layout else []
+    labels = dict(RiskLevelChoice.choices)
+    data = {
+        "image": reverse("core:attachment_download", args=[image.pk]) if image else "",
+        "width": image.width if image else 0,
+        "height": image.height if image else 0,
+        "zones": [
+            {"id": z.pk, "polygon": z.polygon, "level": services.zone_level(z),
+             "label": str(labels[services.zone_level(z)])}
+            for z in zones
+        ],
+    }  # fmt: skip
+    context = {
+        "enterprise": enterprise,
+        "layout": layout,
+        "image": image,
+        "zones": zones,
+        "data": data,
+        "editable": _editable(enterprise, request.user),
+        "points": RiskPoint.objects.visible_to(request.user).filter(enterprise=enterprise),
+        "level_choices": RiskLevelChoice.choices,
+    }
+    return render(request, "risks/plant.html", context)
+
+
+@login_required
+@require_POST
+def plant_start(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_editable_or_404(Enterprise.objects, request.user, pk=pk)
+    services.add_plant_layout(enterprise, actor=request.user)
+    return redirect("risks:plant", pk=enterprise.pk)
+
+
+@login_required
+@require_POST
+def zone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a drawn zone: its name, its polygon (JSON) and the risk points it holds."""
+    enterprise = get_editable_or_404(Enterprise.objects, request.user, pk=pk)
+    layout = get_editable_or_404(PlantLayout.objects, request.user, enterprise=enterprise)
+    try:
+        polygon = json.loads(request.POST.get("polygon") or "null")
+        ids = [int(value) for value in request.POST.getlist("points")]
+        points = resolve_all_in_scope(
+            RiskPoint.objects.filter(enterprise=enterprise), request.user, "pk", ids, write=True
+        )
+        services.add_zone(
+            layout, {"name": request.POST.get("name", ""), "polygon": polygon},
+            actor=request.user, points=points,
+        )  # fmt: skip
+    except (ValueError, ValidationError) as error:
+        problems = error.messages if isinstance(error, ValidationError) else [_("区域数据无效")]
+        messages.error(request, "；".join(problems))
+    else:
+        messages.success(request, _("风险区域已保存"))
+    return redirect("risks:plant", pk=enterprise.pk)
+
+
+@login_required
+@require_POST
+def zone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    zone: RiskZone = get_editable_or_404(
+        RiskZone.objects.select_related("layout"), request.user, pk=pk
+    )
+    enterprise_id = zone.layout.enterprise_id
+    services.delete_zone(zone, actor=request.user)
+    return redirect("risks:plant", pk=enterprise_id)

@@ -8,7 +8,7 @@ from typing import Any
 from anjian.core.access_testing import AccessCase, World
 from anjian.core.roles import Role
 from anjian.enterprises.tests.access_cases import _enterprise
-from anjian.risks.models import ControlMeasure, Hazard, RiskPoint
+from anjian.risks.models import ControlMeasure, Hazard, PlantLayout, RiskPoint, RiskZone
 
 NOT_CITY = frozenset(Role.values) - {Role.CITY}
 
@@ -37,6 +37,13 @@ def _measure(world: World) -> ControlMeasure:
         risk_point=_point(world), kind="management", description="B秘密措施",
         control_level="team", responsible="B秘密",
     )  # fmt: skip
+
+
+def _zone(world: World) -> RiskZone:
+    layout = PlantLayout.objects.create(enterprise=_enterprise(world, "b"))
+    return RiskZone.objects.create(
+        layout=layout, name="B秘密区域", polygon=[[0, 0], [1, 0], [0, 1]]
+    )
 
 
 def cases(world: World) -> list[AccessCase]:

@@ -6,6 +6,7 @@ export and the dossier PDF. (The card PDF embeds its QR code, an image, so it is
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.test import Client
@@ -16,7 +17,7 @@ from anjian.core.sheets import write_book
 from anjian.enterprises.tests.conftest import make_enterprise
 from anjian.orgs.models import CITY_CODE, Town
 from anjian.risks import services, sheets
-from anjian.risks.models import ControlMeasure, Hazard, RiskPoint
+from anjian.risks.models import ControlMeasure, Hazard, RiskPoint, RiskZone
 from conftest import make_user
 
 LEC = {"method": "lec", "l_value": "3", "e_value": "6", "c_value": "7"}
@@ -93,6 +94,25 @@ def _import(world: World, text: str) -> Written:
     return Written(400 if errors else 200, RiskPoint.objects.exclude(pk__in=before).first())
 
 
+def _zone_form(world: World, text: str) -> Written:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anjian.core.attachments import store
+    from anjian.risks.tests.test_plant import layout_png
+
+    enterprise = make_enterprise(world.risk_enterprise.town, name=f"滕州市区域{world.serial()}公司")
+    layout = services.add_plant_layout(enterprise, actor=world.risk_city)
+    store(layout, SimpleUploadedFile("p.png", layout_png(), "image/png"), actor=world.risk_city)
+    response = _client(world.risk_city).post(
+        f"/risks/enterprises/{enterprise.pk}/plant/zones/",
+        {"name": text, "polygon": "[[5,5],[50,5],[20,40]]"},
+    )
+    zone = RiskZone.objects.filter(layout=layout).first()
+    # The page redirects either way; a refused zone is not written.
+    return Written(response.status_code if zone is None and response.status_code >= 500
+                   else 200 if zone else 400, zone)  # fmt: skip
+
+
 def _point_texts(point: RiskPoint) -> list[str]:
     return [point.name, point.location, point.post]
 
@@ -108,12 +128,16 @@ def paths(world: World) -> list[WritePath]:
         WritePath("measure form", 50, lambda t: _measure_form(world, t),
                   lambda m: [m.description, m.responsible],
                   ("risk point page", "risk register export")),
+        WritePath("risk zone form", 100, lambda t: _zone_form(world, t), lambda z: [z.name],
+                  ("risk plant page", "risk dossier PDF")),
         WritePath("risk register import", 100, lambda t: _import(world, t), _point_texts,
                   ("risk point page", "risk register export")),
     ]  # fmt: skip
 
 
-def _point_of(obj: Any) -> RiskPoint:
+def _point_of(obj: Any) -> Any:
+    if isinstance(obj, RiskZone):  # readers need its enterprise only
+        return SimpleNamespace(enterprise_id=obj.layout.enterprise_id)
     return obj if isinstance(obj, RiskPoint) else obj.risk_point
 
 
@@ -123,6 +147,9 @@ def _get(user: Any, url: str, kind: Any, **params: Any) -> Reading:
 
 
 READERS = {
+    "risk plant page": lambda w, o: _get(
+        w.risk_city, f"/risks/enterprises/{o.layout.enterprise_id}/plant/", "html"
+    ),
     "risk point page": lambda w, o: _get(w.risk_city, f"/risks/points/{_point_of(o).pk}/", "html"),
     "risk register": lambda w, o: _get(
         w.risk_city, f"/risks/enterprises/{_point_of(o).enterprise_id}/", "html"
