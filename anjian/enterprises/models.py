@@ -270,6 +270,7 @@ class Enterprise(models.Model):
         max_length=12,
         choices=EnterpriseRiskLevel.choices,
         default=EnterpriseRiskLevel.UNASSESSED,
+        db_default=EnterpriseRiskLevel.UNASSESSED,  # the importer's bulk insert names no level
         db_index=True,
         editable=False,
     )

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='risk_level',
-            field=models.CharField(choices=[('major', '重大风险'), ('high', '较大风险'), ('moderate', '一般风险'), ('low', '低风险'), ('unassessed', '未评估')], db_index=True, default='unassessed', editable=False, max_length=12, verbose_name='安全风险等级'),
+            field=models.CharField(choices=[('major', '重大风险'), ('high', '较大风险'), ('moderate', '一般风险'), ('low', '低风险'), ('unassessed', '未评估')], db_default='unassessed', db_index=True, default='unassessed', editable=False, max_length=12, verbose_name='安全风险等级'),
         ),
         migrations.RunPython(recreate_sqlite_triggers, drop_sqlite_triggers),
     ]
