@@ -70,6 +70,9 @@ def cases(world: World) -> list[AccessCase]:
             "risks:register_import",
             "risks:template_apply",
             "risks:point_create",
+            "risks:plant",
+            "risks:plant_start",
+            "risks:zone_add",
         )  # fmt: skip
     }
     return [
@@ -92,6 +95,9 @@ def cases(world: World) -> list[AccessCase]:
             },
             NOT_CITY,
         ),  # fmt: skip
+        AccessCase(
+            "risks.RiskZone", _zone, {"risks:zone_delete": lambda o: {"pk": o.pk}}, NOT_CITY
+        ),
         AccessCase(
             "risks enterprise register", lambda w: _enterprise(w, "b"), enterprise_routes, NOT_CITY
         ),  # fmt: skip
