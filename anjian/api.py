@@ -18,6 +18,7 @@ from anjian.dangers.api import router as dangers_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.monitoring.api import router as monitoring_router
 from anjian.orgs.api import router as orgs_router
+from anjian.risks.api import router as risks_router
 
 api = AnjianApi(
     title="Anjian API",
@@ -37,3 +38,4 @@ api.add_router("/", audit_router)
 api.add_router("/", attachments_router)
 api.add_router("/", dashboard_router)
 api.add_router("/", accidents_router)
+api.add_router("/", risks_router)

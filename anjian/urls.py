@@ -15,5 +15,6 @@ urlpatterns = [
     path("dangers/", include("anjian.dangers.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("risks/", include("anjian.risks.urls")),
     path("", include("anjian.core.urls")),
 ]

@@ -14,6 +14,8 @@ BENCHMARKS = [
     "bench.search_100k",
     "bench.dashboard",
     "bench.ingest",
+    "bench.risk_map",
+    "bench.dangers_list",
 ]
 
 

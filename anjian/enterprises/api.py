@@ -44,7 +44,7 @@ router = Router(tags=["enterprises"])
 
 _FIELDS = (
     "id", "credit_code", "name", "town__code", "industry__code", "status", "longitude",
-    "latitude",
+    "latitude", "risk_level",
 )  # fmt: skip
 
 
@@ -66,6 +66,9 @@ class EnterpriseOut(Schema):
     )
     status: str
     location: Location | None
+    risk_level: str = Field(
+        ..., description="major, high, moderate, low or unassessed (derived by the risks module)"
+    )
 
 
 class EnterprisePage(Schema):
@@ -199,6 +202,7 @@ def _shape(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "location": None
             if row["longitude"] is None
             else {"lng": row["longitude"], "lat": row["latitude"]},
+            "risk_level": row["risk_level"],
         }
         for row in rows
     ]

@@ -34,3 +34,14 @@ class ReminderKind(models.TextChoices):
 
     EXPIRING = "expiring", _("即将到期")
     EXPIRED = "expired", _("已过期")
+
+
+class EnterpriseRiskLevel(models.TextChoices):
+    """The enterprise's risk level (企业安全风险等级), derived by the risks module only: the
+    four levels of ``anjian.standards.risk.RiskLevel`` (same values) and "not yet assessed"."""
+
+    MAJOR = "major", _("重大风险")
+    HIGH = "high", _("较大风险")
+    MODERATE = "moderate", _("一般风险")
+    LOW = "low", _("低风险")
+    UNASSESSED = "unassessed", _("未评估")

@@ -67,6 +67,8 @@ __all__ = [
     "DossierSection",
     "build_pdf",
     "build_zip",
+    "pdf_paragraph",
+    "pdf_styles",
     "register_section",
 ]
 
@@ -175,6 +177,18 @@ def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
         for face, run in runs
     )
     return Paragraph(markup.replace("\n", "<br/>"), style)
+
+
+def pdf_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """For other modules' PDFs (the risk notice card): user text made inert, with the
+    dossier's embedded font and fallbacks (:func:`_paragraph`)."""
+    return _paragraph(text, style)
+
+
+def pdf_styles() -> dict[str, ParagraphStyle]:
+    """The dossier's paragraph styles (``base``, ``title``, ``subtitle``, ``h1``), fonts
+    registered: for other modules' PDFs."""
+    return _styles()
 
 
 def _is_control(char: str) -> bool:

@@ -34,7 +34,7 @@ from anjian.orgs.models import SupervisionCategory
 
 FIELDS = (
     "id", "credit_code", "name", "town__code", "industry__code", "status", "longitude",
-    "latitude",
+    "latitude", "risk_level",
 )  # fmt: skip
 # Grants fields holding sets of codes or ids: their sizes are part of the shape.
 _SET_FIELDS = tuple(
@@ -196,4 +196,5 @@ def _item(row: tuple[Any, ...], categories: list[str] | str | None) -> dict[str,
         "categories": sorted(categories or []),
         "status": row[5],
         "location": None if row[6] is None else {"lng": row[6], "lat": row[7]},
+        "risk_level": row[8],
     }

@@ -23,6 +23,7 @@ from anjian.core.scoping import NOTHING, ScopedQuerySet
 from anjian.enterprises import validation
 from anjian.enterprises.choices import (
     ChangeRequestState,
+    EnterpriseRiskLevel,
     EnterpriseStatus,
     ReminderKind,
     StandardisationGrade,
@@ -262,6 +263,16 @@ class Enterprise(models.Model):
     )
     insurance_expires = models.DateField(
         _("安责险有效期至"), null=True, blank=True, validators=[validation.Rule(validation.a_date)]
+    )
+    # Derived and written by the risks module's service alone (its history is kept there).
+    risk_level = models.CharField(
+        _("安全风险等级"),
+        max_length=12,
+        choices=EnterpriseRiskLevel.choices,
+        default=EnterpriseRiskLevel.UNASSESSED,
+        db_default=EnterpriseRiskLevel.UNASSESSED,  # the importer's bulk insert names no level
+        db_index=True,
+        editable=False,
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

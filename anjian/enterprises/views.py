@@ -99,7 +99,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters, enterprises = _filtered(request)
     page = Paginator(
         enterprises.select_related("town", "industry").only(
-            "pk", "name", "credit_code", "status", "town__name", "industry__code", "industry__name"
+            "pk",
+            "name",
+            "credit_code",
+            "status",
+            "town__name",
+            "industry__code",
+            "industry__name",
+            "risk_level",
         ),
         20,
     ).get_page(request.GET.get("page"))

@@ -35,6 +35,7 @@ def test_list_item_shape_and_filters(client, city, pair):
         "categories": ["dust_explosion"],
         "status": "operating",
         "location": {"lng": INSIDE[0], "lat": INSIDE[1]},
+        "risk_level": "unassessed",
     }
     assert client.get("/api/v1/enterprises", {"industry": "26"}).json()["count"] == 1
     assert client.get("/api/v1/enterprises", {"category": category.pk}).json()["count"] == 1

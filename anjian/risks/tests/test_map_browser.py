@@ -1,0 +1,63 @@
+"""The city's four-colour risk map in a real browser: markers in the four colours, the legend
+saying town areas are absent, and the level filter narrowing the markers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from anjian.accounts.choices import Role
+from anjian.enterprises.demo import town_seats
+from anjian.enterprises.tests.conftest import make_enterprise
+from anjian.enterprises.tests.test_browser import _signed_in
+from anjian.orgs.models import CITY_CODE, Town
+from anjian.risks.tests.conftest import LEC_HIGH, LEC_LOW, LEC_MAJOR, LEC_MODERATE, point_with
+from conftest import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "images"
+
+
+def _hue(rgb: str) -> str:
+    r, g, b = (int(v) for v in re.findall(r"\d+", rgb)[:3])
+    if r >= g and r >= b:
+        return "red" if g < r * 0.3 else "orange" if g < r * 0.7 else "yellow"
+    return "blue"
+
+
+def test_the_city_map_shows_four_colours_and_filters_them(browser_page, artifacts, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page = browser_page
+    city = make_user("risk_map_city", (Role.CITY, CITY_CODE))
+    seats = town_seats()
+    towns = list(Town.objects.order_by("code")[:4])
+    for town, values in zip(towns, (LEC_MAJOR, LEC_HIGH, LEC_MODERATE, LEC_LOW), strict=True):
+        lng, lat = seats[town.code]
+        enterprise = make_enterprise(town, f"滕州市四色图{town.code[-5:]}有限公司",
+                                     longitude=lng, latitude=lat)  # fmt: skip
+        point_with(enterprise, city, values)
+    _signed_in(page, city)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{page.base_url}/risks/map/")
+    page.wait_for_selector("#risk-map[data-loaded='4']")
+    element = page.locator("#risk-map")
+    assert element.get_attribute("data-levels") == "major,high,moderate,low"
+    hues = {_hue(c) for c in (element.get_attribute("data-colours") or "").split(";")}
+    assert hues == {"red", "orange", "yellow", "blue"}
+    assert page.locator("#town-areas-absent").is_visible()
+    page.wait_for_timeout(500)
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "risks-map.png"))
+    page.select_option("#level-filter", "major")
+    page.wait_for_selector("#risk-map[data-loaded='1']")
+    assert element.get_attribute("data-levels") == "major"
+    assert "level=major" in page.url
+    assert "level=major" in (page.locator("#risk-list-link").get_attribute("href") or "")
+    page.goto(f"{page.base_url}/risks/")
+    page.screenshot(path=str(DOCS / "risks-database.png"))
+    assert errors == []
