@@ -12,7 +12,7 @@ from typing import Any
 from django.test import Client
 
 from anjian.accounts.choices import Role
-from anjian.core.hostile_testing import Reading, World, WritePath, Written, as_in_a_workbook
+from anjian.core.hostile_testing import Reading, World, WritePath, Written
 from anjian.core.sheets import write_book
 from anjian.enterprises.tests.conftest import make_enterprise
 from anjian.orgs.models import CITY_CODE, Town
@@ -85,7 +85,7 @@ def _measure_form(world: World, text: str) -> Written:
 def _import(world: World, text: str) -> Written:
     enterprise = world.risk_enterprise
     before = set(RiskPoint.objects.values_list("pk", flat=True))
-    cell = as_in_a_workbook(text)
+    cell = text
     row = {"point": cell, "kind": "设备设施", "location": cell, "post": cell,
            "description": cell, "factor": "21", "method": "LEC", "l": "3", "e": "6",
            "c": "7"}  # fmt: skip
