@@ -21,6 +21,11 @@ PAGINATED = [
     "/api/v1/users",
     "/api/v1/audit",
     "/api/v1/enterprises",
+    "/api/v1/risk-points",
+    "/api/v1/hidden-dangers",
+    "/api/v1/inspection-tasks",
+    "/api/v1/accidents",
+    "/api/v1/accident-quotas",
 ]
 
 
