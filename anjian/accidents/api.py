@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -242,7 +242,11 @@ def supplement(request: HttpRequest, accident_id: int, body: SupplementaryIn) ->
 def report_step(
     request: HttpRequest, accident_id: int, step_id: int, body: ReportStepIn
 ) -> AccidentOut:
-    step = get_visible_or_404(ReportStep.objects, request.user, pk=step_id, accident_id=accident_id)
+    # By its own key, then its accident compared here: a foreign-key lookup passes an id beyond
+    # the database's integer range to SQLite unchecked (OverflowError), a primary key does not.
+    step = get_visible_or_404(ReportStep.objects, request.user, pk=step_id)
+    if step.accident_id != accident_id:
+        raise Http404
     try:
         services.record_report_step(step, body.reported_at, actor=request.user)
     except DjangoValidationError as error:
