@@ -245,3 +245,16 @@ def test_the_home_page_and_dashboard_show_what_awaits_my_action(cast, ticket):
     client.force_login(cast["enterprise"])
     panels = {p["key"]: p for p in client.get("/api/v1/dashboard").json()["panels"]}
     assert panels["awaiting"]["data"]["count"] == 0
+
+
+def test_a_transition_by_the_system_shows_the_system_in_the_history() -> None:
+    """A deadline's escalation has no actor: the history names the system (it raised before)."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    transition = SimpleNamespace(
+        action_label="上报", source_label="甲", target_label="乙", actor=None, at=None, comment=""
+    )
+    html = render_to_string("core/_transition_history.html", {"transitions": [transition]})
+    assert "系统" in html
