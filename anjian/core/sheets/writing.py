@@ -9,7 +9,7 @@ text (CWE-1236, "CSV/formula injection"). It is the one place every export write
 There, too, control characters are written as OOXML's escapes (ECMA-376 Part 1,
 ``ST_Xstring``: CR as ``_x000D_``, as Excel writes it): XML parsers turn a raw CR into LF, and
 openpyxl refuses the other controls (``IllegalCharacterError``). A text that already looks like
-an escape (``_x0041_``) has its underscore escaped (``_x005F_x0041_``). So every text reads back
+an escape (``_x0041_``) has its opening underscore escaped (``_x005F_x0041_``). So every text reads back
 as written: calamine, which reads uploads, and Excel both undo the escapes.
 """
 
@@ -50,12 +50,12 @@ _DESCRIPTION_FONT = Font(italic=True, color="666666", size=9)
 _ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 _AUTHOR = "安监平台"
 # The controls openpyxl refuses, CR, and what a reader would take for an escape.
-_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]|_x[0-9A-Fa-f]{4}_")
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def _escaped(match: re.Match[str]) -> str:
-    found = match[0]
-    return f"_x{ord(found):04X}_" if len(found) == 1 else "_x005F" + found
+    # The "_" that opens an escape-like run, as Excel writes it (runs may overlap).
+    return "_x005F_" if match[0] == "_" else f"_x{ord(match[0]):04X}_"
 
 
 def ooxml_text(value: Any) -> Any:
