@@ -9,8 +9,8 @@ text (CWE-1236, "CSV/formula injection"). It is the one place every export write
 There, too, control characters are written as OOXML's escapes (ECMA-376 Part 1,
 ``ST_Xstring``: CR as ``_x000D_``, as Excel writes it): XML parsers turn a raw CR into LF, and
 openpyxl refuses the other controls (``IllegalCharacterError``). A text that already looks like
-an escape (``_x0041_``) has its opening underscore escaped (``_x005F_x0041_``). So every text reads back
-as written: calamine, which reads uploads, and Excel both undo the escapes.
+an escape (``_x0041_``) has its opening underscore escaped (``_x005F_x0041_``). So every text
+reads back as written: calamine, which reads uploads, and Excel both undo the escapes.
 """
 
 from __future__ import annotations
