@@ -147,6 +147,13 @@ def create_installation(
 
 
 @transaction.atomic
+def _lock_installation(installation: Installation) -> None:
+    """Lock the installation's row first, as ``update_installation`` does: a writer of one of
+    its inventories or sensors that locked the audit chain before it deadlocked with one."""
+    list(Installation.objects.select_for_update().filter(pk=installation.pk).values_list("pk"))
+
+
+@transaction.atomic
 def update_installation(
     installation: Installation,
     changes: Mapping[str, Any],
@@ -171,6 +178,7 @@ def save_inventory(
     """Add (or, given ``inventory``, change) a chemical of the installation, then regrade;
     a substance GB 18218 cannot identify is refused and nothing is saved."""
     ensure_editable(installation, actor)
+    _lock_installation(installation)
     if inventory is None:
         row = Inventory(installation=installation)
         _clean(row, INVENTORY_FIELDS, data)
@@ -267,6 +275,7 @@ def save_sensor(
 ) -> Sensor:
     """Add or change a sensor; its limits and set points are checked before saving."""
     ensure_editable(installation, actor)
+    _lock_installation(installation)
     if sensor is None:
         sensor = Sensor(installation=installation)
         _clean(sensor, SENSOR_FIELDS, data)

@@ -57,6 +57,7 @@ SAVES_WITHOUT_EDITING = {
     "anjian.accounts.services.enable_totp": "writes the new secret's fields only (update_fields)",
     "anjian.accounts.services.disable_totp": "clears the secret's fields only (update_fields)",
     "anjian.core.services.mark_read": "sets read_at only; two readers at once both mean read",
+    "anjian.monitoring.services.raise_alarm": "creates the alarm; a unique constraint keeps one",
 }
 
 
