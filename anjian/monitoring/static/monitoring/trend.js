@@ -21,6 +21,11 @@
             markLine: { symbol: "none", silent: true, data: marks },
           }],
         });
+        // Follow the box, as the dashboard's charts do: left at its old width, a chart widens
+        // the page when the box narrows (the 375 px layout check).
+        if (typeof ResizeObserver !== "undefined") {
+          new ResizeObserver(function () { chart.resize(); }).observe(el);
+        }
         window.addEventListener("resize", function () { chart.resize(); });
       });
   }
