@@ -29,10 +29,14 @@ def test_the_demo_city_is_mostly_blue_and_yellow_and_idempotent() -> None:
     assert levels["low"] + levels["moderate"] > 0.75 * total
     assert 0 < levels["high"] < 0.2 * total and levels["major"] < 0.03 * total
     assert levels["unassessed"] == 0
-    assert EnterpriseRiskLevelChange.objects.count() == total
+    # One change each when the register is built, more where another module's demo then raises
+    # the level (a major hazard installation, an open major danger).
+    changes = EnterpriseRiskLevelChange.objects.count()
+    assert changes >= total
     points = RiskPoint.objects.count()
     build_demo(DemoContext(seed=2018, options={"enterprises": 300}))
     assert RiskPoint.objects.count() == points
+    assert EnterpriseRiskLevelChange.objects.count() == changes
 
 
 def _book(*rows: dict[str, Any]) -> bytes:
