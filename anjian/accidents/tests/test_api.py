@@ -76,7 +76,7 @@ def test_minimal_body_without_enterprise(client, cast, body):
         {"summary": "含\x00空字符"},
         {"direct_loss_yuan": "-5"},
         {"occurred_at": "2027-06-01T08:00:00+08:00"},  # in the future
-        {"enterprise": "91370481MA3XXXXXXX"},
+        {"enterprise": "91370481MA3C0FFEEK"},  # well formed, registered nowhere,
     ],
 )
 def test_bad_input_is_a_422_and_writes_nothing(client, cast, body, change):
