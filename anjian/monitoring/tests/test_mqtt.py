@@ -81,7 +81,7 @@ def _database_url() -> str | None:
 
 @pytest.mark.django_db(transaction=True)
 def test_no_loss_when_the_ingest_is_killed_and_restarted(
-    towns: Any, city: Any, tmp_path: Path
+    committed_reference_data: None, towns: Any, city: Any, tmp_path: Path
 ) -> None:
     """Count QoS 1 messages published against rows stored, across a SIGKILL mid-stream."""
     from anjian.enterprises.tests.conftest import make_enterprise
