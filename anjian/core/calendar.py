@@ -6,6 +6,7 @@ The contract every module codes against::
     is_working_day(d)            # a working day in mainland China
     working_days_after(start, n) # the n-th working day after start (start itself not counted)
     roll_forward(d)              # d, or the first working day after it
+    holiday_starting_within(today, n)  # the first day of a holiday starting in the next n days
 
 Where a day stands is decided, in this order, by
 
@@ -34,6 +35,7 @@ from chinese_calendar.constants import holidays as _package_holidays
 
 __all__ = [
     "WorkingCalendar",
+    "holiday_starting_within",
     "is_working_day",
     "package_years",
     "roll_forward",
@@ -115,6 +117,33 @@ class WorkingCalendar:
         while not self.is_working_day(d):
             d += timedelta(days=1)
         return d
+
+    def holiday_of(self, d: date) -> str | None:
+        """The public holiday ``d`` is a rest day of: its name from the notice, ``""`` for a
+        weekday an amendment made a rest day; ``None`` for a working day or a plain weekend."""
+        amended = self.amendments.get(d)
+        if amended is not None:
+            return "" if not amended and d.weekday() < 5 else None
+        if d.year not in package_years():
+            return None
+        on_holiday, name = chinese_calendar.get_holiday_detail(d)
+        return name if on_holiday and name else None
+
+    def holiday_starting_within(self, today: date, days: int) -> date | None:
+        """The first day of a public holiday that starts within ``days`` days after ``today``."""
+        for ahead in range(1, days + 1):
+            day = today + timedelta(days=ahead)
+            name = self.holiday_of(day)
+            if name is not None and self.holiday_of(day - timedelta(days=1)) != name:
+                return day
+        return None
+
+
+def holiday_starting_within(today: date, days: int) -> date | None:
+    """The first day of a public holiday (春节, 国庆节, …) starting within ``days`` days after
+    ``today``; ``None`` when none does or no notice covers those days."""
+    calendar = WorkingCalendar.from_database(today, today + timedelta(days=days))
+    return calendar.holiday_starting_within(today, days)
 
 
 def is_working_day(d: date) -> bool:

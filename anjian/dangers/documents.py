@@ -23,9 +23,9 @@ from anjian.enterprises.dossier import (
     DOSSIER_LANGUAGE,
     FONT,
     DossierSection,
-    _paragraph,
-    _styles,
-    _table,
+    pdf_paragraph,
+    pdf_styles,
+    pdf_table,
     register_section,
 )
 from anjian.enterprises.models import Enterprise
@@ -67,20 +67,20 @@ def _document(title: str, story: list[Any]) -> bytes:
 def rectification_notice_pdf(danger: HiddenDanger) -> bytes:
     """The notice to rectify by the deadline (整改通知书)."""
     with translation.override(DOSSIER_LANGUAGE):
-        styles = _styles()
+        styles = pdf_styles()
         story = [
-            _paragraph("事故隐患整改通知书", styles["title"]),
+            pdf_paragraph("事故隐患整改通知书", styles["title"]),
             Spacer(1, 8 * mm),
-            _paragraph(f"{danger.enterprise.name}：", styles["base"]),
-            _paragraph(
+            pdf_paragraph(f"{danger.enterprise.name}：", styles["base"]),
+            pdf_paragraph(
                 "经检查，你单位存在下列事故隐患，请按《安全生产事故隐患排查治理暂行规定》"
                 "落实整改责任、措施、资金、时限和预案，于整改期限前完成整改并报请验收。",
                 styles["base"],
             ),
             Spacer(1, 4 * mm),
-            _table(_facts(danger), styles),
+            pdf_table(_facts(danger), styles),
             Spacer(1, 12 * mm),
-            _paragraph(
+            pdf_paragraph(
                 f"{danger.town.name}　{timezone.localdate():%Y年%m月%d日}", styles["subtitle"]
             ),
         ]
@@ -90,17 +90,17 @@ def rectification_notice_pdf(danger: HiddenDanger) -> bytes:
 def closing_record_pdf(danger: HiddenDanger) -> bytes:
     """The closing-out record (销号单): the danger, its plan, and every step with who and when."""
     with translation.override(DOSSIER_LANGUAGE):
-        styles = _styles()
+        styles = pdf_styles()
         story: list[Any] = [
-            _paragraph("事故隐患销号单", styles["title"]),
+            pdf_paragraph("事故隐患销号单", styles["title"]),
             Spacer(1, 8 * mm),
-            _table(_facts(danger), styles),
+            pdf_table(_facts(danger), styles),
         ]
         plan = getattr(danger, "plan", None)
         if plan is not None:
             story += [
-                _paragraph("治理方案（五落实）", styles["h1"]),
-                _table(
+                pdf_paragraph("治理方案（五落实）", styles["h1"]),
+                pdf_table(
                     [
                         ("责任落实", plan.owner),
                         ("措施落实", plan.measures),
@@ -122,9 +122,9 @@ def closing_record_pdf(danger: HiddenDanger) -> bytes:
             for record in history(danger)
             if record.action in workflow.actions
         ]
-        story += [_paragraph("办理过程", styles["h1"]), _table(steps, styles)]
+        story += [pdf_paragraph("办理过程", styles["h1"]), pdf_table(steps, styles)]
         closed = f"{danger.closed_at:%Y年%m月%d日}" if danger.closed_at else ""
-        story += [Spacer(1, 10 * mm), _paragraph(f"销号日期：{closed}", styles["subtitle"])]
+        story += [Spacer(1, 10 * mm), pdf_paragraph(f"销号日期：{closed}", styles["subtitle"])]
         return _document("事故隐患销号单", story)
 
 

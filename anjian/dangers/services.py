@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit, deadlines
 from anjian.core.attachments import store
+from anjian.core.calendar import holiday_starting_within
 from anjian.core.lifecycle_models import Attachment
 from anjian.core.roles import Role
 from anjian.core.scoping import NOTHING, grants_of
@@ -77,6 +78,8 @@ REPORTERS = frozenset(
         Role.EXPERT,
     }
 )
+# A before-holiday inspection plan's task appears this many days before the holiday starts.
+HOLIDAY_NOTICE_DAYS = 3
 # Days to rectify a danger found by a self-inspection task (the finder may set any deadline
 # when reporting by hand). A local working rule, not a regulation: configurable.
 RECTIFY_DAYS = {"general": 7, "major": 30}
@@ -408,22 +411,6 @@ def create_inspection_plan(
     return plan
 
 
-def _holiday_ahead(today: date, days: int = 3) -> date | None:
-    """The first day of a public holiday starting within ``days`` days (春节, 国庆节, …)."""
-    import chinese_calendar
-
-    for ahead in range(1, days + 1):
-        day = today + timedelta(days=ahead)
-        try:
-            on_holiday, name = chinese_calendar.get_holiday_detail(day)
-            before, before_name = chinese_calendar.get_holiday_detail(day - timedelta(days=1))
-        except NotImplementedError:
-            return None
-        if on_holiday and name and before_name != name:
-            return day
-    return None
-
-
 def period_of(frequency: str, today: date) -> tuple[str, date] | None:
     """The period a plan of this frequency is in today, and the day its task is due by."""
     if frequency == Frequency.DAILY:
@@ -440,7 +427,7 @@ def period_of(frequency: str, today: date) -> tuple[str, date] | None:
         last = calendar.monthrange(today.year, end_month)[1]
         return f"{today.year}-Q{quarter}", date(today.year, end_month, last)
     if frequency == Frequency.BEFORE_HOLIDAY:
-        start = _holiday_ahead(today)
+        start = holiday_starting_within(today, HOLIDAY_NOTICE_DAYS)
         if start is None:
             return None
         return f"H{start.isoformat()}", start - timedelta(days=1)

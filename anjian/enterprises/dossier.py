@@ -12,7 +12,7 @@ their sections (risks, hidden dangers, installations, plans, inspections, accide
 **Plain text only.** reportlab's ``Paragraph`` parses its text as markup: an enterprise named
 ``<script>`` made the page answer 500, and an address ``<img src="/path/on/the/server.png"/>``
 embedded a file of the server's disk in the book (issue 11, defect 3). Every text, from any
-section, reaches the PDF through :func:`_paragraph`, which escapes it, so no user text is ever
+section, reaches the PDF through :func:`pdf_paragraph`, which escapes it, so no user text is ever
 markup and none can name a file or URL for the generator to open. File names inside the ZIP are
 made safe the same way (:func:`_entry_name`), and one enterprise whose book fails does not fail
 the ZIP of its town: it is listed in the archive's ``错误.txt`` instead.
@@ -69,6 +69,7 @@ __all__ = [
     "build_zip",
     "pdf_paragraph",
     "pdf_styles",
+    "pdf_table",
     "register_section",
 ]
 
@@ -166,9 +167,10 @@ def _face_of(char: str, fonts: tuple[tuple[str, frozenset[int]], ...]) -> str:
     return fonts[0][0]
 
 
-def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    """The one way text enters the PDF: escaped, so it is never markup (line breaks kept), and
-    each run of characters the main font lacks set in a fallback font that has them."""
+def pdf_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """The one way text enters a PDF (the dossier's and other modules'): escaped, so it is
+    never markup (line breaks kept), and each run of characters the main font lacks set in a
+    fallback font that has them."""
     fonts = _fonts()
     clean = "".join(" " if _is_control(char) else char for char in text.replace("\r\n", "\n"))
     runs = [(face, "".join(chars)) for face, chars in groupby(clean, lambda c: _face_of(c, fonts))]
@@ -179,23 +181,12 @@ def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup.replace("\n", "<br/>"), style)
 
 
-def pdf_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    """For other modules' PDFs (the risk notice card): user text made inert, with the
-    dossier's embedded font and fallbacks (:func:`_paragraph`)."""
-    return _paragraph(text, style)
-
-
-def pdf_styles() -> dict[str, ParagraphStyle]:
-    """The dossier's paragraph styles (``base``, ``title``, ``subtitle``, ``h1``), fonts
-    registered: for other modules' PDFs."""
-    return _styles()
-
-
 def _is_control(char: str) -> bool:
     return char != "\n" and unicodedata.category(char) == "Cc"
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def pdf_styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles (``base``, ``title``, ``subtitle``, ``h1``), fonts registered."""
     _fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK")
     return {
@@ -208,9 +199,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _table(rows: Rows, styles: dict[str, ParagraphStyle]) -> Table:
+def pdf_table(rows: Rows, styles: dict[str, ParagraphStyle]) -> Table:
+    """A two-column table of (label, value) rows, each cell through :func:`pdf_paragraph`."""
     data = [
-        [_paragraph(label, styles["base"]), _paragraph(value or "—", styles["base"])]
+        [pdf_paragraph(label, styles["base"]), pdf_paragraph(value or "—", styles["base"])]
         for label, value in rows
     ]
     table = Table(data, colWidths=[45 * mm, 125 * mm])
@@ -306,7 +298,7 @@ def build_pdf(enterprise: Enterprise) -> bytes:
 
 
 def _build_pdf(enterprise: Enterprise) -> bytes:
-    styles = _styles()
+    styles = pdf_styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -319,21 +311,21 @@ def _build_pdf(enterprise: Enterprise) -> bytes:
     )
     story: list[Any] = [
         Spacer(1, 60 * mm),
-        _paragraph("一企一册", styles["title"]),
+        pdf_paragraph("一企一册", styles["title"]),
         Spacer(1, 10 * mm),
-        _paragraph(enterprise.name, styles["subtitle"]),
-        _paragraph(f"统一社会信用代码：{enterprise.credit_code}", styles["subtitle"]),
+        pdf_paragraph(enterprise.name, styles["subtitle"]),
+        pdf_paragraph(f"统一社会信用代码：{enterprise.credit_code}", styles["subtitle"]),
         Spacer(1, 40 * mm),
-        _paragraph(
+        pdf_paragraph(
             f"滕州市安全生产监管平台　{timezone.localdate():%Y年%m月%d日}", styles["subtitle"]
         ),
         PageBreak(),
     ]
     for section in sorted(SECTIONS.values(), key=lambda s: s.order):
-        story.append(_paragraph(section.title, styles["h1"]))
+        story.append(pdf_paragraph(section.title, styles["h1"]))
         rows = section.rows(enterprise)
         story.append(
-            _table(rows, styles) if rows else _paragraph(section.empty_text, styles["base"])
+            pdf_table(rows, styles) if rows else pdf_paragraph(section.empty_text, styles["base"])
         )
         story.append(Spacer(1, 4 * mm))
     document.build(story)

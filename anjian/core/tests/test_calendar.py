@@ -124,3 +124,35 @@ def test_the_calendar_object_needs_no_database():
     calendar = WorkingCalendar({date(2026, 3, 10): False})
     assert not calendar.is_working_day(date(2026, 3, 10))
     assert calendar.roll_forward(date(2026, 3, 14)) == date(2026, 3, 16)
+
+
+def test_a_holiday_starting_within_days_is_found_by_its_first_day():
+    from anjian.core.calendar import WorkingCalendar
+
+    calendar = WorkingCalendar()
+    # 国庆节 2026: 1 to 7 October; from 29 September it is two days ahead, three on the 28th.
+    assert calendar.holiday_starting_within(date(2026, 9, 29), 3) == date(2026, 10, 1)
+    assert calendar.holiday_starting_within(date(2026, 9, 28), 3) == date(2026, 10, 1)
+    assert calendar.holiday_starting_within(date(2026, 9, 27), 3) is None
+    # Inside the holiday no new one starts; a plain weekend is no holiday.
+    assert calendar.holiday_starting_within(date(2026, 10, 2), 3) is None
+    assert calendar.holiday_starting_within(date(2026, 9, 10), 3) is None
+    assert calendar.holiday_of(date(2026, 10, 3)) == "National Day"
+    assert calendar.holiday_of(date(2026, 9, 12)) is None
+
+
+def test_an_amended_rest_day_is_a_holiday_and_an_amended_working_day_is_not():
+    from anjian.core.calendar import WorkingCalendar
+
+    # A local rest day on Wednesday 16 September 2026; 1 October made a working day.
+    calendar = WorkingCalendar({date(2026, 9, 16): False, date(2026, 10, 1): True})
+    assert calendar.holiday_starting_within(date(2026, 9, 14), 3) == date(2026, 9, 16)
+    assert calendar.holiday_of(date(2026, 10, 1)) is None
+    assert calendar.holiday_starting_within(date(2026, 9, 29), 3) == date(2026, 10, 2)
+
+
+def test_no_holiday_is_known_in_a_year_no_notice_covers():
+    from anjian.core.calendar import WorkingCalendar, package_years
+
+    year = package_years().stop + 1
+    assert WorkingCalendar().holiday_starting_within(date(year, 9, 29), 3) is None
