@@ -143,3 +143,23 @@ def test_the_data_reader_reads_the_packaged_tables() -> None:
         "status": "checked",
         "note": "",
     }
+
+
+class _LatinLocaleFile:
+    """A packaged file on a machine whose locale encoding is Latin-1: a reader that does not
+    name its encoding gets Latin-1 (what ``open`` does there)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def joinpath(self, name: str) -> "_LatinLocaleFile":
+        return self
+
+    def read_text(self, encoding: str | None = None) -> str:
+        return self.data.decode(encoding or "latin-1")
+
+
+def test_the_data_is_read_as_utf8_whatever_the_locale(monkeypatch: pytest.MonkeyPatch):
+    packaged = _LatinLocaleFile("code,name\n1,人的因素\n".encode())
+    monkeypatch.setattr(_base.resources, "files", lambda package: packaged)
+    assert list(read_csv("any.csv")) == [{"code": "1", "name": "人的因素"}]

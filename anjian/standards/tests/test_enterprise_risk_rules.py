@@ -163,3 +163,25 @@ def test_a_grade_the_rules_do_not_list_raises_nothing() -> None:
     rules = {"major_hazard": {"1": "major"}}
     assert derive([MODERATE], major_hazard_grade="2", rules=rules) == (MODERATE, MODERATE, ())
     assert derive([], major_hazard_grade="2", rules=rules) == (None, None, ())
+
+
+def test_a_setting_may_give_all_four_grades() -> None:
+    rules = raising_rules(
+        {"major_hazard": {"1": "major", "2": "high", "3": "moderate", "4": "low"}}
+    )
+    assert dict(rules.major_hazard) == {"1": MAJOR, "2": HIGH, "3": MODERATE, "4": LOW}
+
+
+def test_a_bad_danger_level_names_where_it_was_set(monkeypatch) -> None:
+    with pytest.raises(ValueError) as given:
+        raising_rules({"open_major_danger": "amber"})
+    assert str(given.value) == (
+        "rules: risk level must be one of major, high, moderate, low, got 'amber'"
+        " / 风险等级取值无效"
+    )
+    monkeypatch.setenv(RAISING_RULES_ENV, '{"major_hazard": {"2": "amber"}}')
+    with pytest.raises(ValueError, match="^ANJIAN_ENTERPRISE_RISK_RULES: risk level must be"):
+        raising_rules()
+    monkeypatch.setenv(RAISING_RULES_ENV, '{"open_major_danger": "amber"}')
+    with pytest.raises(ValueError, match="^ANJIAN_ENTERPRISE_RISK_RULES: risk level must be"):
+        raising_rules()
