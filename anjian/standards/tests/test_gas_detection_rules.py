@@ -189,3 +189,12 @@ def test_an_unknown_detector_is_refused() -> None:
         check_set_points("combustible", 1, 2)  # type: ignore[arg-type]
     assert str(refused.value) == "unknown detector 'combustible' / 未知的探测器类型"
     assert not isinstance(refused.value, SetPointRefused)
+
+
+def test_a_line_type_refusal_is_worded_in_lel_metres() -> None:
+    with pytest.raises(SetPointRefused) as refused:
+        check_set_points(Detector.LINE_COMBUSTIBLE, "1.5", 2)
+    assert str(refused.value).startswith(
+        f"一级报警设定值1.5 LEL·m超过{CLAUSE}规定的上限1 LEL·m / "
+        "level 1 set point 1.5 LEL·m exceeds the limit of 1 LEL·m"
+    )
