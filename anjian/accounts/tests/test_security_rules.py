@@ -5,7 +5,7 @@ tokens' once-a-minute last-use write."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pyotp
 import pytest
@@ -473,3 +473,54 @@ def test_the_compiled_token_query_reads_todays_date_each_time(fresh_sql, monkeyp
     monkeypatch.setattr(security.timezone, "now", lambda: tomorrow)
     found = security.user_for_token(plain)
     assert found is not None and grants_for(found).assigned_enterprises == frozenset()
+
+
+@pytest.mark.django_db
+def test_a_token_request_reads_one_instant_for_its_expiry_and_its_date(
+    fresh_sql, monkeypatch
+) -> None:
+    """A request just before midnight takes the assignments of that day, even when the clock
+    has passed midnight by the time the date would be read a second time."""
+    user = make_user("midnight")
+    today = timezone.localdate()
+    RoleAssignment.objects.create(
+        user=user,
+        role="expert",
+        jurisdiction_kind="enterprise",
+        jurisdiction_code="91370481MA3C000004",
+        valid_until=today,
+    )
+    plain = _token_for(user, expires_at=timezone.now() + timedelta(days=5))
+    last_moment = timezone.make_aware(datetime.combine(today, time.max))
+    readings = iter([last_moment])
+    monkeypatch.setattr(
+        security.timezone, "now", lambda: next(readings, last_moment + timedelta(seconds=1))
+    )
+    found = security.user_for_token(plain)
+    assert found is not None
+    assert grants_for(found).assigned_enterprises == {"91370481MA3C000004"}
+    assert ApiToken.objects.get().last_used_at == last_moment
+
+
+@pytest.mark.django_db
+def test_the_user_of_a_token_is_loaded_from_this_database(fresh_sql) -> None:
+    from django.db import connection
+
+    user = make_user("loaded")
+    found = security.user_for_token(_token_for(user))
+    assert found is not None
+    assert found._state.db == connection.alias
+    assert found._state.adding is False
+    assert (found.username, found.is_active, found.password) == (
+        user.username,
+        True,
+        user.password,
+    )
+
+
+def test_without_a_last_step_every_step_is_new(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default "no step used before" refuses no step, not even the first after the epoch."""
+    first_step = datetime(1970, 1, 1, 0, 0, 45, tzinfo=UTC)  # step 1
+    monkeypatch.setattr(security.timezone, "now", lambda: first_step)
+    assert security.totp_matches(SECRET, TOTP.at(first_step)) == 1
+    assert security.totp_matches(SECRET, TOTP.at(first_step), last_counter=1) == 0
