@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -460,6 +461,46 @@ def add_card_confirmation(point: RiskPoint, *, actor: Any, post: str = "") -> Ca
         return CardConfirmation.objects.get(risk_point=point, user=actor)
     audit.record("add_card_confirmation", actor=actor, obj=point, after={"post": confirmation.post})
     return confirmation
+
+
+@transaction.atomic
+def confirm_post_card(
+    enterprise: Enterprise, post: str, points: Collection[RiskPoint], *, actor: Any
+) -> int:
+    """A post's worker confirms the post's card: a confirmation of each of its risk points
+    not yet confirmed by them, with one audit record; returns how many were added."""
+    if not points or not all(p.enterprise_id == enterprise.pk and p.post == post for p in points):
+        raise PermissionDenied("not this post's points")
+    if not may_confirm(next(iter(points)), actor):
+        raise PermissionDenied("not a worker of this enterprise")
+    done = set(
+        CardConfirmation.objects.filter(risk_point__in=points, user=actor).values_list(
+            "risk_point_id", flat=True
+        )
+    )
+    added = [
+        CardConfirmation(risk_point=point, user=actor, post=post)
+        for point in points
+        if point.pk not in done
+    ]
+    CardConfirmation.objects.bulk_create(added, ignore_conflicts=True)  # the worker twice at once
+    if added:
+        audit.record("add_card_confirmation", actor=actor, obj=enterprise,
+                     after={"post": post, "points": [c.risk_point_id for c in added]})  # fmt: skip
+    return len(added)
+
+
+def post_confirmations(points: Collection[RiskPoint]) -> int:
+    """How many workers confirmed every one of the post's risk points."""
+    if not points:
+        return 0
+    return (
+        CardConfirmation.objects.filter(risk_point__in=points)
+        .values("user")
+        .annotate(n=Count("risk_point", distinct=True))
+        .filter(n=len(points))
+        .count()
+    )
 
 
 def derive_levels_in_bulk(enterprise_ids: Collection[int]) -> int:
