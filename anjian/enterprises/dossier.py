@@ -85,6 +85,9 @@ class DossierSection:
     order: int
     rows: Callable[[Enterprise], Rows]
     empty_text: str = "暂无记录"
+    # Drawings after the rows (reportlab flowables the module builds, such as a plan with its
+    # zones); any text in them is the module's to keep inert (plain strings, not markup).
+    figures: Callable[[Enterprise], list[Any]] | None = None
 
 
 SECTIONS: dict[str, DossierSection] = {}
@@ -327,6 +330,8 @@ def _build_pdf(enterprise: Enterprise) -> bytes:
         story.append(
             pdf_table(rows, styles) if rows else pdf_paragraph(section.empty_text, styles["base"])
         )
+        if section.figures:
+            story.extend(section.figures(enterprise))
         story.append(Spacer(1, 4 * mm))
     document.build(story)
     return buffer.getvalue()

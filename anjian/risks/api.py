@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from anjian.core.api import ErrorOut, PageNumber
 from anjian.core.scoping import get_visible_or_404
 from anjian.risks.models import RiskPoint
-from anjian.risks.queries import LEVELS, RiskFilter
+from anjian.risks.queries import LEVELS, RiskFilter, town_areas
 
 router = Router(tags=["risks"])
 
@@ -190,3 +190,15 @@ def risk_map(
         {"level": level, "town": town, "industry": industry, "category": category}
     )
     return _json(feature_collection(map_rows(request.user, filters)))
+
+
+@router.get("/risk-map/towns", response={200: dict[str, Any]}, summary="镇街风险分布 / town areas")
+def risk_map_towns(
+    request: HttpRequest, town: str = "", industry: str = "", category: str = ""
+) -> HttpResponse:
+    """GeoJSON: one feature per town whose boundary the city office loaded, its properties
+    ``town``, ``name``, ``shade`` (the most severe level of its enterprises the user may see),
+    ``opacity`` (the share at high and major), ``counts`` by level and ``text``. Empty while
+    no town boundary is loaded."""
+    filters = RiskFilter.from_params({"town": town, "industry": industry, "category": category})
+    return _json(town_areas(request.user, filters))

@@ -1,4 +1,5 @@
-"""Risk notice cards (风险告知卡 / 明白卡): one per risk point, A4 or A5, with a QR code.
+"""Risk notice cards (风险告知卡 / 明白卡): one per risk point and one per post (岗位安全风险
+告知卡: every point the post works at), A4 or A5, with a QR code.
 
 The card carries what the post must know: the hazards, the accidents they may cause, the control
 measures by kind, the emergency actions and numbers, under a band in the point's colour. Its QR
@@ -21,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from anjian.enterprises.dossier import DOSSIER_LANGUAGE, FONT, pdf_paragraph, pdf_styles
+from anjian.enterprises.models import Enterprise
 from anjian.risks.choices import MeasureKind, RiskLevelChoice
 from anjian.risks.models import RiskPoint
 from anjian.standards import accident_types
@@ -33,46 +35,95 @@ COLOURS = {
     "low": "#1f78b4",
     "unassessed": "#adb5bd",
 }
+SEVERITY = ["major", "high", "moderate", "low"]
 
 
-def card_content(point: RiskPoint) -> dict[str, Any]:
-    """The card's title, colour and rows (label, text): the same for the page and the PDF."""
+def _sections(points: list[RiskPoint]) -> dict[str, str]:
+    """What the cards say of a set of points: hazards, accidents, measures by kind, emergency
+    actions and phones, who answers (each once, in the points' order)."""
     names = {t.code: t.name for t in accident_types.types(accident_types.EDITION_2025)}
-    hazards = list(point.hazards.all())
-    accidents: list[str] = []
-    for hazard in hazards:
-        for code in hazard.accident_types:
-            if names.get(code, code) not in accidents:
-                accidents.append(names.get(code, code))
-    measures = list(point.measures.all())
+    hazards = [hazard for point in points for hazard in point.hazards.all()]
+    measures = [measure for point in points for measure in point.measures.all()]
     kinds = dict(MeasureKind.choices)
     by_kind = [
-        f"{kinds[kind]}：" + "；".join(m.description for m in measures if m.kind == kind)
+        f"{kinds[kind]}：" + "；".join(_once(m.description for m in measures if m.kind == kind))
         for kind in MeasureKind.values
         if any(m.kind == kind for m in measures)
     ]
-    responsible = sorted({m.responsible for m in measures if m.responsible})
-    level_label = str(dict(RiskLevelChoice.choices)[point.level])
-    rows = [
-        (translation.gettext("风险点"), point.name),
-        (translation.gettext("区域位置"), point.location),
-        (translation.gettext("岗位"), point.post),
-        (translation.gettext("风险等级"), level_label),
-        (translation.gettext("危险有害因素"), "\n".join(h.description for h in hazards)),
-        (translation.gettext("可能导致的事故"), "、".join(accidents)),
-        (translation.gettext("管控措施"), "\n".join(by_kind)),
-        (translation.gettext("应急处置"), point.emergency_actions),
-        (translation.gettext("应急电话"), point.emergency_phone),
-        (translation.gettext("责任人"), "、".join(responsible)),
-    ]
     return {
-        "title": translation.gettext("安全风险告知卡"),
-        "enterprise": point.enterprise.name,
-        "level": point.level,
-        "level_label": level_label,
-        "colour": COLOURS[point.level],
-        "rows": rows,
+        "hazards": "\n".join(_once(h.description for h in hazards)),
+        "accidents": "、".join(_once(names.get(c, c) for h in hazards for c in h.accident_types)),
+        "measures": "\n".join(by_kind),
+        "actions": "\n".join(_once(p.emergency_actions for p in points if p.emergency_actions)),
+        "phones": "；".join(_once(p.emergency_phone for p in points if p.emergency_phone)),
+        "responsible": "、".join(sorted({m.responsible for m in measures if m.responsible})),
     }
+
+
+def _once(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _card(title: str, enterprise: str, level: str, head: list[tuple[str, str]],
+          points: list[RiskPoint]) -> dict[str, Any]:  # fmt: skip
+    gettext = translation.gettext
+    level_label = str(dict(RiskLevelChoice.choices)[level])
+    said = _sections(points)
+    rows = [
+        *head,
+        (gettext("风险等级"), level_label),
+        (gettext("危险有害因素"), said["hazards"]),
+        (gettext("可能导致的事故"), said["accidents"]),
+        (gettext("管控措施"), said["measures"]),
+        (gettext("应急处置"), said["actions"]),
+        (gettext("应急电话"), said["phones"]),
+        (gettext("责任人"), said["responsible"]),
+    ]
+    return {"title": title, "enterprise": enterprise, "level": level,
+            "level_label": level_label, "colour": COLOURS[level], "rows": rows}  # fmt: skip
+
+
+def card_content(point: RiskPoint) -> dict[str, Any]:
+    """The risk point's card (风险告知卡): title, colour and rows (label, text), the same for
+    the page and the PDF."""
+    gettext = translation.gettext
+    head = [(gettext("风险点"), point.name), (gettext("区域位置"), point.location),
+            (gettext("岗位"), point.post)]  # fmt: skip
+    return _card(gettext("安全风险告知卡"), point.enterprise.name, point.level, head, [point])
+
+
+def post_points(enterprise: Enterprise, post: str, user: Any) -> list[RiskPoint]:
+    """The risk points of one post of the enterprise that the user may see, in name order."""
+    return list(
+        RiskPoint.objects.visible_to(user)
+        .filter(enterprise=enterprise, post=post)
+        .exclude(post="")
+        .prefetch_related("hazards", "measures")
+        .order_by("name", "pk")
+    )
+
+
+def posts_of(enterprise: Enterprise, user: Any) -> list[str]:
+    """The posts named by the enterprise's risk points (each has a post card)."""
+    posts = (
+        RiskPoint.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .exclude(post="")
+        .order_by("post")
+        .values_list("post", flat=True)
+        .distinct()
+    )
+    return list(posts)
+
+
+def post_card_content(enterprise: Enterprise, post: str, points: list[RiskPoint]) -> dict[str, Any]:
+    """The post's card (岗位安全风险告知卡): every risk point the post works at, the highest of
+    their levels and colour, their hazards, measures and emergency actions together."""
+    gettext = translation.gettext
+    level = next((lv for lv in SEVERITY if any(p.level == lv for p in points)), "unassessed")
+    where = "\n".join(f"{p.name}（{p.location}）" if p.location else p.name for p in points)
+    head = [(gettext("岗位"), post), (gettext("风险点"), where)]
+    return _card(gettext("岗位安全风险告知卡"), enterprise.name, level, head, points)
 
 
 def qr_png(url: str) -> bytes:
@@ -86,16 +137,24 @@ def build_pdf(point: RiskPoint, url: str, size: str = "a4") -> bytes:
     """The card of ``point`` as PDF bytes, on A4 or A5, its QR code opening ``url``; in Chinese
     (a posted card is an official notice, whatever the reader's language)."""
     with translation.override(DOSSIER_LANGUAGE):
-        return _build(point, url, A5 if size == "a5" else A4)
+        return _build(card_content(point), url, A5 if size == "a5" else A4)
 
 
-def _build(point: RiskPoint, url: str, pagesize: tuple[float, float]) -> bytes:
-    content = card_content(point)
+def build_post_pdf(
+    enterprise: Enterprise, post: str, points: list[RiskPoint], url: str, size: str = "a4"
+) -> bytes:
+    """The post's card as PDF bytes (as :func:`build_pdf`)."""
+    with translation.override(DOSSIER_LANGUAGE):
+        content = post_card_content(enterprise, post, points)
+        return _build(content, url, A5 if size == "a5" else A4)
+
+
+def _build(content: dict[str, Any], url: str, pagesize: tuple[float, float]) -> bytes:
     styles = pdf_styles()
     small = pagesize == A5
     base = ParagraphStyle("card", parent=styles["base"], fontSize=9 if small else 11,
                           leading=13 if small else 16)  # fmt: skip
-    ink = colors.black if point.level == "moderate" else colors.white
+    ink = colors.black if content["level"] in {"moderate", "unassessed"} else colors.white
     band_style = ParagraphStyle("band", parent=base, fontSize=16 if small else 22,
                                 leading=22 if small else 30, alignment=1,
                                 textColor=ink)  # fmt: skip

@@ -10,9 +10,12 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anjian.enterprises.filters import EnterpriseFilter
 from anjian.enterprises.models import Enterprise
+from anjian.orgs.boundaries import town_codes_with_boundaries
+from anjian.orgs.models import Boundary
 from anjian.risks.choices import RiskLevelChoice
 from anjian.risks.models import RiskPoint
 
@@ -81,3 +84,42 @@ def counts_by_level(points: QuerySet[Any], field: str = "level") -> dict[str, in
     rows = points.order_by().values_list(field).annotate(n=Count("pk"))
     counted = Counter({level: n for level, n in rows})
     return {level: counted.get(level, 0) for level in LEVELS}
+
+
+def town_areas(user: Any, filters: RiskFilter) -> dict[str, Any]:
+    """The towns whose boundary is loaded, as GeoJSON, each shaded by the risk mix of its
+    enterprises the user may see (filtered as the map, but for the level: the mix is the
+    point): ``shade`` the most severe level present, ``opacity`` growing with the share at the
+    high and major levels (0.15 to 0.65), ``counts`` by level and ``text`` saying them."""
+    codes = town_codes_with_boundaries()
+    boundaries = Boundary.objects.filter(code__in=codes).order_by("code")
+    rows = (
+        filters.enterprises(user)
+        .filter(town__code__in=codes)
+        .order_by()
+        .values_list("town__code", "risk_level")
+        .annotate(n=Count("pk"))
+    )
+    counted: dict[str, Counter[str]] = {code: Counter() for code in codes}
+    for code, level, n in rows:
+        counted[code][level] += n
+    labels = dict(RiskLevelChoice.choices)
+    features = []
+    for boundary in boundaries:
+        counts = counted[boundary.code]
+        total = sum(counts.values())
+        shade = next((level for level in LEVELS if counts[level]), "unassessed")
+        severe = (counts["major"] + counts["high"]) / total if total else 0
+        text = "，".join(f"{labels[level]} {counts[level]}" for level in LEVELS if counts[level])
+        for feature in boundary.geojson["features"]:
+            features.append({
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "town": boundary.code, "name": boundary.name, "shade": shade,
+                    "opacity": round(0.15 + 0.5 * severe, 3) if total else 0.05,
+                    "counts": {level: counts[level] for level in LEVELS},
+                    "text": text or str(_("无企业")),
+                },
+            })  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}

@@ -101,6 +101,42 @@ def dossier_rows(enterprise: Enterprise) -> list[tuple[str, str]]:
     return rows
 
 
+def plant_figure(enterprise: Enterprise) -> list[Any]:
+    """The enterprise four-colour map for the dossier: the layout image with its zones drawn
+    in their colours and named (plain strings: a zone's name is never markup); none without
+    an image."""
+    from PIL import Image as PILImage
+    from reportlab.graphics.shapes import Drawing, Image, Polygon, String
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    from anjian.core.attachments import read_for
+    from anjian.enterprises.dossier import FONT
+    from anjian.risks.cards import COLOURS
+    from anjian.risks.models import PlantLayout
+    from anjian.risks.services import layout_image, zone_level
+
+    layout = PlantLayout.objects.filter(enterprise=enterprise).first()
+    attachment = layout_image(layout) if layout else None
+    if layout is None or attachment is None:
+        return []
+    content, _mime, _name = read_for(attachment, None)  # as anyone but the uploader: no EXIF
+    picture = PILImage.open(content)
+    picture.load()
+    scale = min(170 * mm / attachment.width, 200 * mm / attachment.height)
+    drawing = Drawing(attachment.width * scale, attachment.height * scale)
+    drawing.add(Image(0, 0, drawing.width, drawing.height, picture))
+    for zone in layout.zones.prefetch_related("points"):
+        colour = colors.HexColor(COLOURS[zone_level(zone)])
+        fill = colors.Color(colour.red, colour.green, colour.blue, alpha=0.45)
+        flat = [value * scale for vertex in zone.polygon for value in vertex]
+        drawing.add(Polygon(flat, fillColor=fill, strokeColor=colour, strokeWidth=1.2))
+        x = sum(flat[0::2]) / len(zone.polygon)
+        y = sum(flat[1::2]) / len(zone.polygon)
+        drawing.add(String(x, y, zone.name, fontName=FONT, fontSize=8, textAnchor="middle"))
+    return [drawing]
+
+
 def _detail_panel(enterprise: Any, user: Any) -> dict[str, Any]:
     return {
         "risk_counts": counts_by_level(RiskPoint.objects.filter(enterprise=enterprise)),
@@ -141,6 +177,8 @@ def register() -> None:
             roles=PANEL_ROLES,
         )
     )
-    register_section(DossierSection("risks", "三、安全风险分级管控", 30, dossier_rows))
+    register_section(
+        DossierSection("risks", "三、安全风险分级管控", 30, dossier_rows, figures=plant_figure)
+    )
     register_panel(Panel("risks", _("安全风险分级管控"), "risks/panels/enterprise.html", 15,
                          _detail_panel))  # fmt: skip

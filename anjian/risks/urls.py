@@ -5,9 +5,10 @@ from anjian.risks import views
 app_name = "risks"
 
 urlpatterns = [
-    path("", views.risk_list, name="list"),
+    path("", views.regional, {"view": "list"}, name="list"),
     path("export.xlsx", views.risk_export, name="export"),
-    path("map/", views.risk_map, name="map"),
+    path("map/", views.regional, {"view": "map"}, name="map"),
+    path("towns/", views.town_boundaries, name="town_boundaries"),
     path("mine/", views.my_register, name="mine"),
     path("template.xlsx", views.register_template, name="template"),
     path("enterprises/<int:pk>/", views.register, name="register"),
@@ -15,6 +16,13 @@ urlpatterns = [
     path("enterprises/<int:pk>/import/", views.register_import, name="register_import"),
     path("enterprises/<int:pk>/templates/", views.template_apply, name="template_apply"),
     path("enterprises/<int:pk>/points/new/", views.point_create, name="point_create"),
+    path("enterprises/<int:pk>/posts/card/<path:post>", views.post_card, name="post_card"),
+    path("enterprises/<int:pk>/posts/pdf/<path:post>", views.post_card_pdf, name="post_card_pdf"),
+    path(
+        "enterprises/<int:pk>/posts/confirm/<path:post>",
+        views.post_card_confirm,
+        name="post_card_confirm",
+    ),
     path("enterprises/<int:pk>/plant/", views.plant, name="plant"),
     path("enterprises/<int:pk>/plant/start/", views.plant_start, name="plant_start"),
     path("enterprises/<int:pk>/plant/zones/", views.zone_add, name="zone_add"),

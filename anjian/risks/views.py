@@ -19,20 +19,30 @@ from django.views.decorators.http import require_POST
 
 from anjian.core import audit
 from anjian.core.htmx import template_for
-from anjian.core.navigation import page_of
+from anjian.core.navigation import may_open, page_of
 from anjian.core.scoping import get_editable_or_404, get_visible_or_404, resolve_all_in_scope
 from anjian.core.sheets import WorkbookError, read_upload
 from anjian.core.updating import StaleVersion
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import SupervisionCategory, Town
+from anjian.orgs import boundaries
+from anjian.orgs.boundaries import town_codes_with_boundaries
+from anjian.orgs.models import Boundary, SupervisionCategory, Town
 from anjian.risks import cards, industry_templates, services, sheets
 from anjian.risks.choices import RiskLevelChoice
 from anjian.risks.forms import HazardForm, MeasureForm, PointForm, ReviewForm, plain
-from anjian.risks.models import ControlMeasure, Hazard, PlantLayout, RiskPoint, RiskZone
+from anjian.risks.models import (
+    CardConfirmation,
+    ControlMeasure,
+    Hazard,
+    PlantLayout,
+    RiskPoint,
+    RiskZone,
+)
 from anjian.risks.queries import RiskFilter, counts_by_level
 from anjian.standards import accident_types, hazard_factors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOWN_FILE_LIMIT = 20 * 1024 * 1024  # 21 towns of survey-grade outlines fit well within
 
 
 def _download(
@@ -65,24 +75,34 @@ def _level_items(counts: dict[str, int], filters: RiskFilter, url: str) -> list[
 
 
 @login_required
-@page_of("risks:list")
-def risk_list(request: HttpRequest) -> HttpResponse:
-    """Every risk point the user may see, filtered, with the counts by level."""
+def regional(request: HttpRequest, view: str) -> HttpResponse:
+    """The regional risk database (``view="list"``: every risk point the user may see,
+    filtered, counted by level) and the city's four-colour map (``view="map"``: the same
+    filters over the enterprises as coloured markers, the towns shaded once loaded)."""
+    if not may_open(request.user, f"risks:{view}"):
+        raise Http404
     filters = RiskFilter.from_params(request.GET)
-    points = filters.points(request.user).select_related("enterprise", "enterprise__town")
-    page = Paginator(points.order_by("enterprise__name", "name", "pk"), 30).get_page(
-        request.GET.get("page")
-    )
-    counts = counts_by_level(filters.points(request.user, with_level=False))
-    context = {
+    context: dict[str, Any] = {
         "filters": filters,
         "query_string": filters.query_string(),
-        "page": page,
-        "levels": _level_items(counts, filters, request.path),
         "towns": Town.objects.all(),
         "categories": SupervisionCategory.objects.key_list(),
         "level_choices": RiskLevelChoice.choices,
     }
+    if view == "map":
+        context |= {
+            "town_areas": bool(town_codes_with_boundaries()),
+            "may_load_towns": Boundary.objects.editable_by(request.user).exists(),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        }
+        return render(request, "risks/map.html", context)
+    points = filters.points(request.user).select_related("enterprise", "enterprise__town")
+    context["page"] = Paginator(points.order_by("enterprise__name", "name", "pk"), 30).get_page(
+        request.GET.get("page")
+    )
+    counts = counts_by_level(filters.points(request.user, with_level=False))
+    context["levels"] = _level_items(counts, filters, request.path)
     return render(request, template_for(request, "risks/list.html", "risks/_table.html"), context)
 
 
@@ -97,20 +117,35 @@ def risk_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@page_of("risks:map")
-def risk_map(request: HttpRequest) -> HttpResponse:
-    """The city's four-colour map: enterprises as markers coloured by their level."""
-    filters = RiskFilter.from_params(request.GET)
-    context = {
-        "filters": filters,
-        "query_string": filters.query_string(),
-        "towns": Town.objects.all(),
-        "categories": SupervisionCategory.objects.key_list(),
-        "level_choices": RiskLevelChoice.choices,
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    }
-    return render(request, "risks/map.html", context)
+def town_boundaries(request: HttpRequest) -> HttpResponse:
+    """The city office loads the town boundaries (GeoJSON, WGS84), checked before any is
+    stored; everyone else gets 404, as for a page not theirs."""
+    if not Boundary.objects.editable_by(request.user).exists():
+        raise Http404
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError(_("请选择文件"))
+            if upload.size and upload.size > TOWN_FILE_LIMIT:
+                raise ValidationError(_("文件过大"))
+            try:
+                collection = json.loads(upload.read())
+            except (ValueError, UnicodeDecodeError):
+                raise ValidationError(_("不是有效的GeoJSON文件")) from None
+            loaded = boundaries.load_town_boundaries(
+                collection, actor=request.user, filename=upload.name or ""
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, _("已载入%(n)d个镇街的边界") % {"n": len(loaded)})
+            return redirect("risks:town_boundaries")
+    loaded_codes = town_codes_with_boundaries()
+    towns = [(town, town.code in loaded_codes) for town in Town.objects.all()]
+    context = {"towns": towns, "problems": problems, "loaded": len(loaded_codes)}
+    return render(request, "risks/towns.html", context)
 
 
 @login_required
@@ -144,6 +179,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": counts_by_level(RiskPoint.objects.filter(enterprise=enterprise)),
         "level_labels": dict(RiskLevelChoice.choices),
         "templates": industry_templates.TEMPLATES,
+        "posts": cards.posts_of(enterprise, request.user),
     }
     return render(request, "risks/register.html", context)
 
@@ -456,6 +492,8 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **cards.card_content(point),
         "point": point,
+        "pdf_url": reverse("risks:card_pdf", args=[point.pk]),
+        "confirm_url": reverse("risks:card_confirm", args=[point.pk]),
         "may_confirm": services.may_confirm(point, request.user),
         "confirmed": point.confirmations.filter(user_id=request.user.pk or 0).exists(),
         "confirmations": point.confirmations.count(),
@@ -487,6 +525,59 @@ def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except ImproperlyConfigured as problem:
         return HttpResponse(str(problem), status=503, content_type="text/plain; charset=utf-8")
     return _download(pdf, f"{point.name}-风险告知卡.pdf", "application/pdf", inline=True)
+
+
+def _post_of(request: HttpRequest, pk: int, post: str) -> tuple[Enterprise, list[RiskPoint]]:
+    """The enterprise and the points of its post; 404 for a post none of them names (the post
+    is in the path, so that a printed card's QR code opens it as long as the post exists)."""
+    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    points = cards.post_points(enterprise, post, request.user)
+    if not points:
+        raise Http404
+    return enterprise, points
+
+
+@login_required
+def post_card(request: HttpRequest, pk: int, post: str) -> HttpResponse:
+    """The post's card (岗位安全风险告知卡), opened from its QR code; its workers confirm it."""
+    enterprise, points = _post_of(request, pk, post)
+    confirmed = CardConfirmation.objects.filter(
+        risk_point__in=points, user_id=request.user.pk or 0
+    ).count() == len(points)  # fmt: skip
+    context = {
+        **cards.post_card_content(enterprise, post, points),
+        "pdf_url": reverse("risks:post_card_pdf", args=[enterprise.pk, post]),
+        "confirm_url": reverse("risks:post_card_confirm", args=[enterprise.pk, post]),
+        "may_confirm": services.may_confirm(points[0], request.user),
+        "confirmed": confirmed,
+        "confirmations": services.post_confirmations(points),
+    }
+    return render(request, "risks/card.html", context)
+
+
+@login_required
+@require_POST
+def post_card_confirm(request: HttpRequest, pk: int, post: str) -> HttpResponse:
+    enterprise, points = _post_of(request, pk, post)
+    try:
+        services.confirm_post_card(enterprise, post, points, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("已确认知晓本岗位安全风险"))
+    return redirect("risks:post_card", pk=enterprise.pk, post=post)
+
+
+@login_required
+def post_card_pdf(request: HttpRequest, pk: int, post: str) -> HttpResponse:
+    """The post's printable card (A4 or A5, ``?size=a5``)."""
+    enterprise, points = _post_of(request, pk, post)
+    size = "a5" if request.GET.get("size") == "a5" else "a4"
+    url = request.build_absolute_uri(reverse("risks:post_card", args=[enterprise.pk, post]))
+    try:
+        pdf = cards.build_post_pdf(enterprise, post, points, url, size)
+    except ImproperlyConfigured as problem:
+        return HttpResponse(str(problem), status=503, content_type="text/plain; charset=utf-8")
+    return _download(pdf, f"{post}-岗位风险告知卡.pdf", "application/pdf", inline=True)
 
 
 # --- the enterprise's four-colour map -----------------------------------------------------------

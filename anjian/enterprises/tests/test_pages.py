@@ -85,7 +85,7 @@ def test_map_page_has_the_lists_filters_a_legend_and_no_inline_script(client, ci
     assert f'<option value="{towns[0].code}" selected>' in html
     assert 'data-query="town=' in html and 'data-testid="map-legend"' in html
     assert "颜色不表示风险等级" in html and "MarkerCluster.Default.css" not in html
-    assert "/static/enterprises/map.js" in html
+    assert "/static/core/citymap.js" in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
     assert "<style" not in html and "data-tiles" not in html  # offline by default
 

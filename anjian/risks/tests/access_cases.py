@@ -46,6 +46,25 @@ def _zone(world: World) -> RiskZone:
     )
 
 
+def setup(world: World) -> None:
+    """Both towns' boundaries loaded, so that the map's town areas carry counts."""
+    from anjian.orgs.models import Boundary
+    from anjian.risks.tests.conftest import city_strips
+
+    for feature in city_strips([world.town_a, world.town_b])["features"]:
+        properties = feature["properties"]
+        collection = {"type": "FeatureCollection", "features": [feature]}
+        Boundary.objects.update_or_create(
+            code=properties["code"], defaults={"name": properties["name"], "geojson": collection}
+        )
+
+
+def _post_point(world: World) -> RiskPoint:
+    return RiskPoint.objects.create(
+        enterprise=_enterprise(world, "b"), name="B秘密岗位风险点", post="B秘密岗位"
+    )
+
+
 def cases(world: World) -> list[AccessCase]:
     by_pk: dict[str, Any] = {
         name: (lambda o: {"pk": o.pk})
@@ -100,5 +119,14 @@ def cases(world: World) -> list[AccessCase]:
         ),
         AccessCase(
             "risks enterprise register", lambda w: _enterprise(w, "b"), enterprise_routes, NOT_CITY
+        ),  # fmt: skip
+        AccessCase(
+            "risks post card",
+            _post_point,
+            {
+                name: (lambda p: {"pk": p.enterprise_id, "post": p.post})
+                for name in ("risks:post_card", "risks:post_card_pdf", "risks:post_card_confirm")
+            },
+            NOT_CITY,
         ),  # fmt: skip
     ]

@@ -88,3 +88,23 @@ def providers() -> Iterator[dict[str, dict[int, str]]]:
     yield held
     facts._PROVIDERS.clear()
     facts._PROVIDERS.update(saved)
+
+
+def city_strips(towns: list[Any]) -> dict[str, Any]:
+    """Stand-in town boundaries cut from the real city outline (shared/data has no town
+    polygons): the outline split into as many west-to-east strips as ``towns``, one each."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    from anjian.orgs.models import Boundary
+
+    city = Boundary.objects.get(code=CITY_CODE).geojson
+    outline = shapely.union_all([shape(f["geometry"]) for f in city["features"]])
+    west, south, east, north = outline.bounds
+    step = (east - west) / len(towns)
+    features = []
+    for n, town in enumerate(towns):
+        strip = shapely.clip_by_rect(outline, west + n * step, south, west + (n + 1) * step, north)
+        features.append({"type": "Feature", "properties": {"code": town.code, "name": town.name},
+                         "geometry": mapping(strip)})  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}

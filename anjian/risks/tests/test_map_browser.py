@@ -61,3 +61,48 @@ def test_the_city_map_shows_four_colours_and_filters_them(browser_page, artifact
     page.goto(f"{page.base_url}/risks/")
     page.screenshot(path=str(DOCS / "risks-database.png"))
     assert errors == []
+
+
+def test_the_city_office_loads_town_boundaries_and_the_map_shades_the_towns(
+    browser_page, monkeypatch, tmp_path
+):
+    import json
+
+    from anjian.risks.tests.conftest import city_strips
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page = browser_page
+    city = make_user("risk_towns_city", (Role.CITY, CITY_CODE))
+    seats = town_seats()
+    towns = list(Town.objects.order_by("code")[:3])
+    for town, values in zip(towns, (LEC_MAJOR, LEC_MODERATE, LEC_LOW), strict=True):
+        lng, lat = seats[town.code]
+        enterprise = make_enterprise(town, f"滕州市镇街图{town.code[-5:]}有限公司",
+                                     longitude=lng, latitude=lat)  # fmt: skip
+        point_with(enterprise, city, values)
+    upload = tmp_path / "towns.geojson"
+    upload.write_text(json.dumps(city_strips(towns)), encoding="utf-8")
+    _signed_in(page, city)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{page.base_url}/risks/map/")
+    page.wait_for_selector("#risk-map[data-loaded='3']")
+    page.click("text=载入镇街边界")
+    page.set_input_files("#towns-file", str(upload))
+    page.click("text=校验并载入")
+    page.wait_for_selector(f"[data-town='{towns[2].code}'][data-loaded='1']")
+    page.goto(f"{page.base_url}/risks/map/")
+    page.wait_for_selector("#risk-map[data-loaded='3'][data-areas='3']")
+    assert page.locator("#town-areas-absent").count() == 0
+    assert page.locator("#town-areas-legend").is_visible()
+    fills = page.eval_on_selector_all(
+        "#risk-map path.leaflet-interactive",
+        "paths => paths.map(p => [p.getAttribute('fill'), p.getAttribute('fill-opacity')])",
+    )
+    assert len(fills) == 3  # the three towns (SVG; the markers are on the canvas)
+    shades = sorted((_hue(fill), float(opacity)) for fill, opacity in fills)
+    assert shades == [("blue", 0.15), ("red", 0.65), ("yellow", 0.15)]
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "risks-map-towns.png"))
+    assert errors == []

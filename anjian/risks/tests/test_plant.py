@@ -90,3 +90,31 @@ def test_the_page_saves_a_drawn_zone_and_refuses_foreign_points(
     from anjian.enterprises.dossier import SECTIONS
 
     assert ("四色图区域：装置区", "较大风险；风险点：液氨储罐区") in SECTIONS["risks"].rows(pair[0])
+
+
+def test_the_dossier_draws_the_plant_map_with_its_zones(
+    pair: Any, manager_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from pypdf import PdfReader
+    from reportlab.graphics.shapes import Image as DrawnImage
+    from reportlab.graphics.shapes import Polygon, String
+
+    from anjian.enterprises.dossier import SECTIONS, build_pdf
+
+    point = point_with(pair[0], manager_a, LEC_HIGH)
+    assert SECTIONS["risks"].figures is not None
+    assert SECTIONS["risks"].figures(pair[0]) == []  # no layout: no figure
+    with django_capture_on_commit_callbacks(execute=True):  # the file is written on commit
+        layout = _layout(pair[0], manager_a)
+    (bare,) = SECTIONS["risks"].figures(pair[0])  # no zone yet: the image alone
+    assert [type(s) for s in bare.getContents()] == [DrawnImage]
+    services.add_zone(layout, {"name": "<b>装置区</b>", "polygon": [[0, 0], [400, 0], [400, 250]]},
+                      actor=manager_a, points=[point])  # fmt: skip
+    (drawing,) = SECTIONS["risks"].figures(pair[0])
+    shapes = drawing.getContents()
+    assert [type(s) for s in shapes] == [DrawnImage, Polygon, String]
+    assert shapes[1].fillColor.hexval()[:8] == "0xf47b20"  # high: orange
+    assert shapes[2].text == "<b>装置区</b>"  # a plain string, never markup
+    assert round(drawing.width) == round(170 * 72 / 25.4)  # 800 px scaled to 170 mm
+    pdf = PdfReader(io.BytesIO(build_pdf(pair[0])))
+    assert sum(len(page.images) for page in pdf.pages) == 1  # the layout image

@@ -8,12 +8,14 @@ from typing import Any
 
 from anjian.core import audit
 from anjian.core.concurrency_testing import UpdateCase, audit_chain_findings
+from anjian.core.models import AuditLog
 from anjian.core.roles import Role
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.tests.conftest import make_enterprise
 from anjian.orgs.models import CITY_CODE, Town
 from anjian.risks import services
 from anjian.risks.models import ControlMeasure, EnterpriseRiskLevelChange, Hazard, RiskPoint
+from anjian.risks.tests.conftest import city_strips
 from conftest import make_user
 
 WRITERS = 8
@@ -146,6 +148,57 @@ def _review_check(state: dict[str, Any], errors: list[BaseException]) -> list[st
     return findings
 
 
+def _towns_world() -> dict[str, Any]:
+    towns = list(Town.objects.order_by("code")[:2])
+    city = make_user(f"risk-towns-{uuid.uuid4().hex[:8]}", (Role.CITY, CITY_CODE))
+    strips = city_strips(towns)["features"]
+    files = []
+    for n in range(WRITERS):  # even writers: west, east; odd ones: the other way round
+        order = strips if n % 2 == 0 else strips[::-1]
+        features = [
+            {**f, "properties": {"code": t.code}} for f, t in zip(order, towns, strict=True)
+        ]
+        files.append({"type": "FeatureCollection", "features": features})
+    return {"city": city.pk, "towns": [t.code for t in towns], "files": files,
+            "audits": AuditLog.objects.filter(action="import").count()}  # fmt: skip
+
+
+def _towns_writers(state: dict[str, Any]) -> list[Any]:
+    from anjian.orgs.boundaries import load_town_boundaries
+
+    def writer(n: int) -> Any:
+        def write() -> None:
+            load_town_boundaries(state["files"][n], actor=_user(state["city"]), filename=f"{n}")
+
+        return write
+
+    return [writer(n) for n in range(WRITERS)]
+
+
+def _towns_check(state: dict[str, Any], errors: list[BaseException]) -> list[str]:
+    """Every load recorded, and the towns hold one file's boundaries, not a mix of two."""
+    from anjian.orgs.models import Boundary
+
+    findings = [repr(e) for e in errors]
+    stored = [Boundary.objects.get(code=code).geojson["features"][0]["geometry"]
+              for code in state["towns"]]  # fmt: skip
+    first = [f["geometry"] for f in state["files"][0]["features"]]
+    second = [f["geometry"] for f in state["files"][1]["features"]]
+    if _plain(stored) not in (_plain(first), _plain(second)):
+        findings.append("the towns hold a mix of two files")
+    if AuditLog.objects.filter(action="import").count() - state["audits"] != WRITERS:
+        findings.append("not one audit record per load")
+    return findings
+
+
+def _plain(geometries: list[Any]) -> Any:
+    import json
+
+    from shapely.geometry import shape
+
+    return [shape(json.loads(json.dumps(g))).normalize().wkb for g in geometries]
+
+
 CASES = [
     UpdateCase("risk point", ("anjian.risks.services.update_point",), _world, _point_writers,
                _point_check),
@@ -157,4 +210,6 @@ CASES = [
                _world, _hazard_writers, _hazard_check),
     UpdateCase("re-evaluation required", ("anjian.risks.services.require_review",), _world,
                _review_writers, _review_check),
+    UpdateCase("town boundaries loaded at once", ("anjian.orgs.boundaries.load_town_boundaries",),
+               _towns_world, _towns_writers, _towns_check),
 ]  # fmt: skip
