@@ -2,9 +2,13 @@
 
 Every town gets a yearly quota of 2–4 deaths, and three industry divisions one each; each
 year's accidents stay under the town's quota except one town this year, which reaches its
-warning line. Past years' investigations are closed and published; this year's are open at
-various steps. Everything goes through the services and the workflow, as the city office
-would enter it; a second run adds nothing.
+warning line. Each investigation has a story told in days after the accident: the team set
+up within days, the report handed in usually inside the 60 days, now and then late, once in a
+while after an approved extension; the reply and the closure follow. Past years' stories are
+complete (closed and published); this year's stop at today, so some are open, some overdue.
+The report and closure times are recorded as the office would enter them from the papers
+(``submitted_at``, ``closed_at``), so the on-time rate means something. Everything goes
+through the services and the workflow; a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -26,13 +30,10 @@ from anjian.standards.accident_types import EDITION_2025, types
 
 PLACES = ["生产车间", "仓库", "建筑工地", "省道S245", "居民家中", "装卸平台", "配电室"]
 INDUSTRY_QUOTAS = {"26": 1, "47": 2, "54": 3}
-STEPS = [
-    ("start_investigation", {"team": "市应急管理局牵头，公安、住建、总工会参加"}),
-    ("submit_report", {"findings": "企业未落实安全生产主体责任", "penalties": "依法罚款",
-                       "recommendations": "开展警示教育，完善操作规程"}),
-    ("approve", {}),
-    ("close", {"closing_summary": "事故调查处理已完成，责任单位已依法处理，整改措施已落实。"}),
-]  # fmt: skip
+TEAM = {"team": "市应急管理局牵头，公安、住建、总工会参加"}
+REPORT = {"findings": "企业未落实安全生产主体责任", "penalties": "依法罚款",
+          "recommendations": "开展警示教育，完善操作规程"}  # fmt: skip
+CLOSING = {"closing_summary": "事故调查处理已完成，责任单位已依法处理，整改措施已落实。"}
 
 
 def _city_user() -> Any:
@@ -118,9 +119,44 @@ def _accident(
         services.record_report_step(
             step, step.due_at + datetime.timedelta(minutes=30 if late else -20), actor=actor
         )
-    done = len(STEPS) if year < timezone.localdate().year else rng.randint(0, len(STEPS))
-    for action, data in STEPS[:done]:
-        apply_transition(accident, action, actor=actor, data=data)
-    if done == len(STEPS):
-        services.publish_summary(accident, actor=actor)
+    _investigate(rng, actor, accident, occurred)
     return 1
+
+
+def _investigate(rng: Any, actor: Any, accident: Accident, occurred: datetime.datetime) -> None:
+    """The investigation's story up to now: team on day 1–3; an extension for one in ten;
+    the report on day 25–58 (one in six late: day 62–80; extended: day 70–110); the reply
+    5–14 days later, the closure 1–7 days after it."""
+    now = timezone.now()
+    extended = rng.random() < 0.1
+    late = not extended and rng.random() < 1 / 6
+    report_day = rng.randint(70, 110) if extended else rng.randint(62, 80) if late else (
+        rng.randint(25, 58))  # fmt: skip
+    approve_day = report_day + rng.randint(5, 14)
+    close_day = approve_day + rng.randint(1, 7)
+
+    def due(day: int) -> datetime.datetime | None:
+        moment = occurred + datetime.timedelta(days=day, hours=rng.randint(1, 6))
+        return moment if moment <= now else None
+
+    if due(rng.randint(1, 3)) is None:
+        return
+    apply_transition(accident, "start_investigation", actor=actor, data=TEAM)
+    if extended and due(50) is not None:
+        apply_transition(
+            accident, "extend", actor=actor, comment="案情复杂，需技术鉴定", data={"days": 60}
+        )
+    submitted = due(report_day)
+    if submitted is None:
+        return
+    apply_transition(
+        accident, "submit_report", actor=actor, data={**REPORT, "submitted_at": submitted}
+    )
+    if due(approve_day) is None:
+        return
+    apply_transition(accident, "approve", actor=actor)
+    closed = due(close_day)
+    if closed is None:
+        return
+    apply_transition(accident, "close", actor=actor, data={**CLOSING, "closed_at": closed})
+    services.publish_summary(accident, actor=actor)

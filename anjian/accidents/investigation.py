@@ -5,10 +5,14 @@
 - ``extend``: the investigating government approves one extension of at most 60 days (art. 29);
   a second extension, or more than 60 days, is refused. The deadline row is replaced
   (:func:`anjian.core.deadlines.extend_deadline`), never edited.
-- ``submit_report``: responsibility findings, penalties, recommendations; the investigation
-  deadline is met and the reply's (15 days, 30 for extraordinarily serious: art. 32) begins.
+- ``submit_report``: responsibility findings, penalties, recommendations, and the time the team
+  handed the report in (``submitted_at``, now unless given: a report on paper may be recorded
+  later, as a report step is); the investigation deadline is met, the on-time figure compares
+  that time with the due day, and the reply's (15 days, 30 for extraordinarily serious:
+  art. 32) begins from it.
 - ``approve`` / ``send_back``: the reply, or the report sent back to the team.
-- ``close``: the closing summary for the public (art. 34), published separately by the city office.
+- ``close``: the closing summary for the public (art. 34), published separately by the city
+  office; ``closed_at`` as ``submitted_at``.
 """
 
 from __future__ import annotations
@@ -72,8 +76,34 @@ def extend(accident: Accident, record: Any, *, actor: Any, data: dict[str, Any])
     deadlines.extend_deadline(accident, "investigation", _end_of_day(due), actor=actor)
 
 
-def submit_report(accident: Accident, record: Any, *, actor: Any, data: dict[str, Any]) -> None:
+def _moment(raw: Any, *, after: datetime.datetime, message: str) -> datetime.datetime:
+    """A time recorded for a step (the report handed in, the case closed): now unless given;
+    never before ``after``, never in the future."""
     now = timezone.now()
+    if raw in (None, ""):
+        return now
+    from django.utils.dateparse import parse_datetime
+
+    refused = TransitionRefused("invalid", message)
+    try:
+        value = parse_datetime(str(raw).strip()) if not isinstance(raw, datetime.datetime) else raw
+    except ValueError:
+        value = None
+    if value is None:
+        raise refused
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if not after <= value <= now + datetime.timedelta(minutes=5):
+        raise refused
+    return value
+
+
+def submit_report(accident: Accident, record: Any, *, actor: Any, data: dict[str, Any]) -> None:
+    now = _moment(
+        data.get("submitted_at"),
+        after=accident.occurred_at,
+        message=_("调查报告提交时间应在事故发生之后、当前时间之前"),
+    )
     with editing(accident, actor=actor, detail="submit_report") as edit:
         edit.set(
             {
@@ -100,7 +130,11 @@ def send_back(accident: Accident, record: Any, *, actor: Any, data: dict[str, An
 
 
 def close(accident: Accident, record: Any, *, actor: Any, data: dict[str, Any]) -> None:
+    closed_at = _moment(
+        data.get("closed_at"),
+        after=accident.report_submitted_at or accident.occurred_at,
+        message=_("结案时间应在调查报告提交之后、当前时间之前"),
+    )
+    summary = _text(data, "closing_summary", 8000)
     with editing(accident, actor=actor, detail="close") as edit:
-        edit.set(
-            {"closing_summary": _text(data, "closing_summary", 8000), "closed_at": timezone.now()}
-        )
+        edit.set({"closing_summary": summary, "closed_at": closed_at})

@@ -282,6 +282,21 @@ class Accident(models.Model):
             _("调查报告批复期限"),
             steps=[Step("escalate-city", timedelta(0), _("调查报告批复逾期"), to_city)],
         ),
+        # The supplementary window (art. 13) is not a task but a period: the reminder asks the
+        # town and the city office to check the counts before the grade becomes final.
+        DeadlinePolicy(
+            "supplementary",
+            _("事故补报期限"),
+            steps=[
+                Step(
+                    "remind-1d",
+                    -timedelta(days=1),
+                    _("事故补报期限明日届满，伤亡人数有变化的请及时补报"),
+                    _to_town_and_city,
+                )
+            ],
+            window=True,
+        ),
     )
 
     objects = AccidentQuerySet.as_manager()
@@ -405,9 +420,16 @@ class SupplementaryReport(models.Model):
         return accident_scope_q(grants, write=write, prefix="accident__")
 
 
+def _step_to_town_and_city(step: ReportStep) -> list[Any]:
+    return _to_town_and_city(step.accident)
+
+
 class ReportStep(models.Model):
     """One level of the reporting chain (art. 9–11): when the report was due there, and when
-    it arrived. A step that arrived after its due time, or is still missing past it, is late."""
+    it arrived. A step that arrived after its due time, or is still missing past it, is late.
+
+    Its due time also runs on the core deadline engine (kind ``report``): a reminder half an
+    hour before it, and the late report (迟报) escalated to the town and the city office."""
 
     accident = models.ForeignKey(Accident, models.CASCADE, related_name="report_steps")
     level = models.CharField(_("报告层级"), max_length=20, choices=ReportLevel.choices)
@@ -416,6 +438,22 @@ class ReportStep(models.Model):
     reported_at = models.DateTimeField(_("实际报告时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("记录人")
+    )
+
+    deadlines = DeadlinePolicies(
+        DeadlinePolicy(
+            "report",
+            _("事故信息报告时限"),
+            steps=[
+                Step(
+                    "remind-30m",
+                    -timedelta(minutes=30),
+                    _("事故信息报告时限30分钟内到期"),
+                    _step_to_town_and_city,
+                ),
+                Step("escalate", timedelta(0), _("事故信息迟报"), _step_to_town_and_city),
+            ],
+        ),
     )
 
     objects = ChildQuerySet.as_manager()
@@ -430,6 +468,9 @@ class ReportStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accident} · {self.get_level_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.accident.get_absolute_url()
 
     @classmethod
     def scope_q(cls, grants: Grants, *, write: bool) -> Q:

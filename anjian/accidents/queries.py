@@ -8,18 +8,19 @@ the deaths of all the year's accidents it covers, a figure of the quota itself.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accidents.choices import GradeChoices, InvestigationState, QuotaKind
 from anjian.accidents.models import Accident, ControlQuota
 from anjian.accidents.quotas import accidents_of, thresholds
+from anjian.orgs.choices import IndustryLevel
+from anjian.orgs.models import Industry, Town
 from anjian.standards import accident_types
 
 __all__ = ["QuotaRow", "quota_rows", "statistics"]
@@ -70,9 +71,64 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100.0 * part / whole, 1)
 
 
+def _by(rows: Any, *keys: Any) -> dict[Any, tuple[int, int]]:
+    """``{key: (accidents, deaths)}`` grouped by ``keys`` (field paths or expressions); a key
+    of several parts is a tuple."""
+    names = {f"k{i}": F(key) if isinstance(key, str) else key for i, key in enumerate(keys)}
+    grouped = (
+        rows.order_by()
+        .annotate(**names)
+        .values(*names)
+        .annotate(n=Count("pk"), d=Coalesce(Sum("deaths"), 0))
+    )
+    out: dict[Any, tuple[int, int]] = {}
+    for row in grouped:
+        values = tuple(row[name] for name in names)
+        out[values[0] if len(values) == 1 else values] = (row["n"], row["d"])
+    return out
+
+
+def _year_on_year(
+    now: dict[Any, tuple[int, int]],
+    before: dict[Any, tuple[int, int]],
+    label: Any,
+    keys: list[Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of this year beside the year before: ``keys`` in their order, else every key of
+    either year, most accidents first."""
+    if keys is None:
+        keys = sorted(set(now) | set(before), key=lambda k: (-now.get(k, (0, 0))[0], str(k)))
+    rows = []
+    for key in keys:
+        n, d = now.get(key, (0, 0))
+        n0, d0 = before.get(key, (0, 0))
+        rows.append(
+            {
+                "key": key,
+                "label": label(key),
+                "accidents": n,
+                "deaths": d,
+                "accidents_before": n0,
+                "deaths_before": d0,
+                "accidents_change": n - n0,
+                "deaths_change": d - d0,
+            }
+        )
+    return rows
+
+
+def _division_names(codes: set[str]) -> dict[str, str]:
+    return dict(
+        Industry.objects.filter(code__in=codes, level=IndustryLevel.DIVISION).values_list(
+            "code", "name"
+        )
+    )
+
+
 def statistics(user: Any, year: int) -> dict[str, Any]:
-    """The year's accidents the user may see: by month, town, industry section, type and grade,
-    with the year before for comparison, the closure rate and the on-time closure rate."""
+    """The year's accidents the user may see: by month, town, industry (section and division),
+    type and grade, each with the year before; the closure rate, the on-time closure rate; and
+    the year's quotas the user may see, each with its consumption (a figure of the quota)."""
     visible = Accident.objects.visible_to(user)
     rows = visible.filter(occurred_at__year=year)
     last = visible.filter(occurred_at__year=year - 1)
@@ -92,37 +148,41 @@ def statistics(user: Any, year: int) -> dict[str, Any]:
     on_time = sum(1 for accident in closed if accident.on_time)
     by_month: dict[int, list[int]] = {m: [0, 0, 0, 0] for m in range(1, 13)}
     for source, offset in ((rows, 0), (last, 2)):
-        for month, n, deaths in (
-            source.annotate(m=ExtractMonth("occurred_at"))
-            .order_by()
-            .values_list("m")
-            .annotate(n=Count("pk"), d=Coalesce(Sum("deaths"), 0))
-        ):
+        for month, (n, deaths) in _by(source, ExtractMonth("occurred_at")).items():
             by_month[month][offset] = n
             by_month[month][offset + 1] = deaths
-    by_town = list(
-        rows.order_by()
-        .values_list("town__name")
-        .annotate(n=Count("pk"), d=Coalesce(Sum("deaths"), 0))
-        .order_by("-n", "town__name")
+    town_names = dict(Town.objects.values_list("pk", "name"))
+    towns = _year_on_year(
+        _by(rows, "town_id"), _by(last, "town_id"), lambda pk: town_names.get(pk, "")
     )
-    by_section = list(
-        rows.order_by()
-        .values_list("industry__section")
-        .annotate(n=Count("pk"), d=Coalesce(Sum("deaths"), 0))
-        .order_by("-n")
+    sections = _year_on_year(
+        _by(rows, "industry__section"),
+        _by(last, "industry__section"),
+        lambda section: section or _("未填行业"),
     )
-    grades = Counter(dict(rows.order_by().values_list("grade").annotate(n=Count("pk"))))
-    types: Counter[tuple[str, str]] = Counter()
-    type_deaths: Counter[tuple[str, str]] = Counter()
-    for edition, code, n, deaths in (
-        rows.order_by()
-        .values_list("type_edition", "type_code")
-        .annotate(n=Count("pk"), d=Coalesce(Sum("deaths"), 0))
-    ):
-        types[(edition, code)] += n
-        type_deaths[(edition, code)] += deaths
-    editions = sorted({edition for edition, _code in types})
+    division = Substr("industry__code", 1, 2)
+    now_divisions, last_divisions = _by(rows, division), _by(last, division)
+    names = _division_names({str(k) for k in [*now_divisions, *last_divisions] if k})
+    divisions = _year_on_year(
+        now_divisions,
+        last_divisions,
+        lambda code: f"{code} {names.get(code, '')}".strip() if code else _("未填行业"),
+    )
+    grade_labels = dict(GradeChoices.choices)
+    grades = _year_on_year(
+        _by(rows, "grade"),
+        _by(last, "grade"),
+        lambda value: str(grade_labels[value]),
+        keys=list(GradeChoices.values),
+    )
+    types = _year_on_year(
+        _by(rows, "type_edition", "type_code"),
+        _by(last, "type_edition", "type_code"),
+        lambda key: accident_types.by_code(*key).name,
+    )
+    for row in types:
+        row["edition"], row["code"] = row["key"]
+    editions = sorted({row["edition"] for row in types if row["accidents"]})
     return {
         "year": year,
         "totals": totals,
@@ -140,25 +200,12 @@ def statistics(user: Any, year: int) -> dict[str, Any]:
             }
             for m, v in by_month.items()
         ],
-        "towns": [{"label": name or "", "accidents": n, "deaths": d} for name, n, d in by_town],
-        "sections": [
-            {"label": section or _("未填行业"), "accidents": n, "deaths": d}
-            for section, n, d in by_section
-        ],
-        "grades": [
-            {"grade": value, "label": str(label), "accidents": grades.get(value, 0)}
-            for value, label in GradeChoices.choices
-        ],
-        "types": [
-            {
-                "edition": edition,
-                "code": code,
-                "label": accident_types.by_code(edition, code).name,
-                "accidents": n,
-                "deaths": type_deaths[(edition, code)],
-            }
-            for (edition, code), n in sorted(types.items(), key=lambda item: -item[1])
-        ],
+        "towns": towns,
+        "sections": sections,
+        "divisions": divisions,
+        "grades": grades,
+        "types": types,
+        "quotas": quota_rows(user, year),
         "editions": editions,
         "mixed_editions": len(editions) > 1,
     }

@@ -103,11 +103,17 @@ def _grade(counts: Mapping[str, Any]) -> str:
     ).value
 
 
-def _text(data: Mapping[str, Any], key: str, *, limit: int, required: bool = True) -> str:
+def _text(
+    data: Mapping[str, Any], key: str, *, limit: int, required: bool = True, one_line: bool = False
+) -> str:
     value = data.get(key)
+    if value is not None and not isinstance(value, (str, int)):
+        raise ValidationError({key: _("请输入文字")})
     text = "" if value is None else str(value)
     if "\x00" in text:
         raise ValidationError({key: _("不能包含空字符")})
+    if one_line and any(c in text for c in "\t\r\n"):
+        raise ValidationError({key: _("不能包含换行符或制表符")})
     text = text.strip()
     if required and not text:
         raise ValidationError({key: _("此项为必填项")})
@@ -149,19 +155,20 @@ def _resolve_type(code: Any, day: datetime.date) -> tuple[str, str]:
     return edition, code
 
 
-def _chain(accident: Accident, grade: str) -> None:
+def _chain(accident: Accident, grade: str, *, actor: Any) -> None:
     """Add the steps of the chain the grade requires (a regrade upward adds levels; steps
     already there stay, with their due times counted from the head's receipt)."""
     have = set(accident.report_steps.values_list("level", flat=True))
     for order, step in enumerate(rules.reporting_chain(grade)):
         if step.level.value in have:
             continue
-        ReportStep.objects.create(
+        row = ReportStep.objects.create(
             accident=accident,
             level=step.level.value,
             order=order,
             due_at=accident.learnt_at + datetime.timedelta(hours=step.cumulative_hours),
         )
+        deadlines.set_deadline(row, "report", row.due_at, actor=actor)
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
@@ -203,7 +210,7 @@ def create_accident(data: Mapping[str, Any], *, actor: Any) -> Accident:
     accident = Accident(
         occurred_at=occurred_at,
         learnt_at=learnt_at,
-        place=_text(data, "place", limit=200, required=False) or town.name,
+        place=_text(data, "place", limit=200, required=False, one_line=True) or town.name,
         town=town,
         enterprise=enterprise,
         industry=industry,
@@ -221,10 +228,14 @@ def create_accident(data: Mapping[str, Any], *, actor: Any) -> Accident:
     if industry is not None:
         accident.departments.set(DepartmentIndex().for_industry(industry.code, industry.section))
     ensure_editable(accident, actor)
-    _chain(accident, accident.grade)
+    _chain(accident, accident.grade, actor=actor)
     deadlines.set_deadline(
         accident, "investigation", _end_of_day(accident.investigation_due), actor=actor
     )
+    if timezone.localdate(now) <= accident.supplementary_until:  # a window still open
+        deadlines.set_deadline(
+            accident, "supplementary", _end_of_day(accident.supplementary_until), actor=actor
+        )
     audit.record("create", actor=actor, obj=accident, after=accident_snapshot(accident))
     quotas.after_counts_changed(accident, actor=actor)
     return accident
@@ -272,7 +283,7 @@ def add_supplementary_report(
         after={**counts, "within_window": within, "grade_before": before, "grade_after": after},
     )
     if after != before:
-        _chain(accident, after)
+        _chain(accident, after, actor=actor)
     quotas.after_counts_changed(accident, actor=actor)
     return report
 
@@ -281,7 +292,8 @@ def add_supplementary_report(
 def record_report_step(
     step: ReportStep, reported_at: datetime.datetime, *, actor: Any
 ) -> ReportStep:
-    """Record when the report reached a level; a time after the due time marks it late."""
+    """Record when the report reached a level; a time after the due time marks it late. The
+    step's deadline on the engine is closed either way (a late step was escalated already)."""
     if not ReportStep.objects.editable_by(actor).filter(pk=step.pk).exists():
         raise PermissionDenied("out of scope")
     reported_at = _aware(reported_at, "reported_at")
@@ -292,6 +304,8 @@ def record_report_step(
         raise ValidationError({"reported_at": _("报告时间不能早于事故发生时间")})
     with editing(step, actor=actor, detail="report_step") as edit:
         edit.set({"reported_at": reported_at, "recorded_by": actor})
+    # Met, on time or late (the step says which): no more reminders or escalations.
+    deadlines.close_deadline(step, "report", actor=actor)
     return step
 
 
@@ -361,8 +375,10 @@ def set_quota(data: Mapping[str, Any], *, actor: Any) -> ControlQuota:
         lookup["industry"] = resolve_in_scope(
             Industry.objects, actor, code=str(data.get("industry") or "")
         )
-    set_by = _text(data, "set_by", limit=100, required=False) or "枣庄市安全生产委员会"
-    document = _text(data, "document", limit=200, required=False)
+    set_by = (
+        _text(data, "set_by", limit=100, required=False, one_line=True) or "枣庄市安全生产委员会"
+    )
+    document = _text(data, "document", limit=200, required=False, one_line=True)
     quota = ControlQuota.objects.filter(**lookup).first()
     if quota is None:
         quota = ControlQuota(**lookup, deaths_allowed=allowed, set_by=set_by, document=document)

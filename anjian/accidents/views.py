@@ -122,8 +122,12 @@ def _action_forms(accident: Accident, user: Any) -> list[dict[str, Any]]:
             ("findings", _("责任认定"), "textarea"),
             ("penalties", _("处理处罚"), "textarea"),
             ("recommendations", _("整改防范措施建议"), "textarea"),
+            ("submitted_at", _("调查报告提交时间（不填为当前时间）"), "datetime"),
         ],
-        "close": [("closing_summary", _("结案公开摘要（不含个人信息）"), "textarea")],
+        "close": [
+            ("closing_summary", _("结案公开摘要（不含个人信息）"), "textarea"),
+            ("closed_at", _("结案时间（不填为当前时间）"), "datetime"),
+        ],
     }
     return [
         {
@@ -287,6 +291,12 @@ def _charts(stats: dict[str, Any]) -> list[dict[str, Any]]:
             "kind": "bar",
             "title": _("按镇街：死亡人数"),
             "items": [{"label": t["label"], "value": t["deaths"]} for t in stats["towns"]],
+        },
+        {
+            "key": "divisions",
+            "kind": "bar",
+            "title": _("按行业大类：死亡人数"),
+            "items": [{"label": d["label"], "value": d["deaths"]} for d in stats["divisions"]],
         },
         {
             "key": "grades",

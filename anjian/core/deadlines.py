@@ -76,6 +76,10 @@ class DeadlinePolicy:
     kind: str
     label: str | Promise
     steps: Sequence[Step]
+    # A window (a period in which something may still be done, such as a supplementary
+    # report) rather than a task: nobody meets it, so :func:`run_due` closes it as met once
+    # its due time has passed (after sending its steps due by then); it is never overdue.
+    window: bool = False
 
 
 _policies: dict[tuple[str, str], tuple[type[models.Model], DeadlinePolicy]] = {}
@@ -210,6 +214,7 @@ def run_due(now: datetime | None = None) -> int:
 
     One query per declared step finds its due deadlines (``due_at + offset ≤ now``, not yet
     claimed); a reminder whose deadline has already passed is skipped (the escalations say it).
+    A window whose due time has passed is closed (see :attr:`DeadlinePolicy.window`).
     """
     now = now or timezone.now()
     sent = 0
@@ -234,6 +239,10 @@ def run_due(now: datetime | None = None) -> int:
                 obj = objects.get(deadline.object_id)
                 if obj is not None and _claim_and_send(deadline, obj, step, now):
                     sent += 1
+        if policy.window:
+            Deadline.objects.open().filter(
+                content_type=content_type, kind=kind, due_at__lte=now
+            ).update(closed_at=now, closed_reason=Deadline.Closed.MET)
     if sent:
         logger.info("deadline notices sent", extra={"count": sent})
     return sent

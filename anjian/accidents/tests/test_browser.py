@@ -70,6 +70,11 @@ def test_report_three_deaths_graded_relatively_serious_with_deadlines_and_warnin
     )
     assert page.locator("#veto").count() == 1
     page.screenshot(path=IMAGES / "accidents-detail-1920.png", full_page=True)
+    page.goto(f"{page.base_url}/accidents/statistics/")
+    towns = page.locator("#statistics-towns")
+    assert town.name in towns.inner_text()
+    assert page.locator("#statistics-quotas tr[data-level=over]").count() == 1
+    page.screenshot(path=IMAGES / "accidents-statistics-1920.png", full_page=True)
     page.goto(f"{page.base_url}/")
     warning = page.locator("[data-panel=accident_quotas] tr[data-level=over]")
     assert warning.count() == 1

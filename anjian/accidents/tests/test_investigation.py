@@ -46,6 +46,8 @@ def test_deadline_is_60_days_after_the_day_of_the_accident(accident):
 
 def test_reminder_before_and_escalation_after_the_deadline(accident, cast):
     _investigating(accident, cast)
+    with time_machine.travel(at(2027, 1, 1, 0, 0), tick=False):
+        deadlines.run_due()  # the reporting chain's late steps (see test_reporting), sent once
     with time_machine.travel(at(2027, 1, 23, 23, 58), tick=False):
         assert deadlines.run_due() == 0
     with time_machine.travel(at(2027, 1, 24, 0, 0), tick=False):
@@ -112,9 +114,49 @@ def test_the_whole_lifecycle_to_closure(accident, cast):
     accident.refresh_from_db()
     assert accident.state == "closed"
     assert accident.closed_at is not None
-    assert not Deadline.objects.of(accident).open().exists()
+    assert (
+        not Deadline.objects.of(accident)
+        .open()
+        .filter(kind__in=["investigation", "approval"])
+        .exists()
+    )
 
 
 def test_a_department_not_supervising_the_industry_may_not_investigate(accident, cast):
     with pytest.raises(TransitionRefused):
         apply_transition(accident, "start_investigation", actor=cast["wjj"], data={"team": "x"})
+
+
+def test_the_report_time_may_be_recorded_from_the_papers(accident, cast):
+    """``submitted_at``: when the team handed the report in (default now); never before the
+    accident nor in the future; the on-time figure and the reply's deadline follow it."""
+    _investigating(accident, cast)
+    data = {"findings": "主体责任", "penalties": "罚款", "recommendations": "整改"}
+    with time_machine.travel(at(2027, 3, 1, 10, 0), tick=False):
+        for wrong in ("2026-11-30T10:00", "2027-03-02T10:00", "不是时间", "2027-13-45T99:00",
+                      ["2027-01-01"]):  # fmt: skip
+            with pytest.raises(TransitionRefused):
+                apply_transition(accident, "submit_report", actor=cast["city"],
+                                 data={**data, "submitted_at": wrong})  # fmt: skip
+        apply_transition(accident, "submit_report", actor=cast["city"],
+                         data={**data, "submitted_at": "2027-01-20T16:00"})  # fmt: skip
+        accident.refresh_from_db()
+        assert accident.report_submitted_at == at(2027, 1, 20, 16, 0)
+        assert accident.on_time is True
+        assert deadlines.current_deadline(accident, "approval").due_at == at(2027, 2, 4, 23, 59, 59)
+        apply_transition(accident, "approve", actor=cast["city"])
+        with pytest.raises(TransitionRefused):
+            apply_transition(
+                accident,
+                "close",
+                actor=cast["city"],
+                data={"closing_summary": "已结案", "closed_at": "2027-01-19T10:00"},
+            )
+        apply_transition(
+            accident,
+            "close",
+            actor=cast["city"],
+            data={"closing_summary": "已结案", "closed_at": "2027-02-10T10:00"},
+        )
+    accident.refresh_from_db()
+    assert accident.closed_at == at(2027, 2, 10, 10, 0)
