@@ -96,13 +96,15 @@ def _import(world: World, text: str) -> Written:
 
 def _zone_form(world: World, text: str) -> Written:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
 
     from anjian.core.attachments import store
     from anjian.risks.tests.test_plant import layout_png
 
     enterprise = make_enterprise(world.risk_enterprise.town, name=f"滕州市区域{world.serial()}公司")
     layout = services.add_plant_layout(enterprise, actor=world.risk_city)
-    store(layout, SimpleUploadedFile("p.png", layout_png(), "image/png"), actor=world.risk_city)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the file is written on commit
+        store(layout, SimpleUploadedFile("p.png", layout_png(), "image/png"), actor=world.risk_city)
     response = _client(world.risk_city).post(
         f"/risks/enterprises/{enterprise.pk}/plant/zones/",
         {"name": text, "polygon": "[[5,5],[50,5],[20,40]]"},
