@@ -80,10 +80,11 @@ test-postgres: install assets messages dossier-font
 	else DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser and not fuzz"; fi
 
 # The dossier PDF embeds a TrueType CJK font (AR PL UMing; reportlab embeds glyf outlines, not
-# Noto CJK's CFF ones), installed only when missing; DOSSIER_FONT points elsewhere if wanted.
+# Noto CJK's CFF ones) and sets what it lacks (emoji, rare combining marks) in DejaVu Sans or
+# Symbola (DOSSIER_FALLBACK_FONTS); installed only when missing; DOSSIER_FONT points elsewhere.
 dossier-font:
-	@dpkg -s fonts-arphic-uming >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming >/dev/null; }
+	@dpkg -s fonts-arphic-uming fonts-dejavu-core fonts-symbola >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming fonts-dejavu-core fonts-symbola >/dev/null; }
 
 # Debian's Chromium and a CJK font, installed only when missing (no browser download).
 browser-deps:

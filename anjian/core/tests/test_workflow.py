@@ -87,6 +87,29 @@ def test_an_effect_that_refuses_rolls_the_whole_transition_back(cast, ticket):
     assert not Transition.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "comment, data",
+    [
+        ("整改\x00完成", {"due_at": "2026-12-30"}),
+        ("", {"due_at": "2026-12-30", "note": "滕州\x00"}),
+        ("", {"due_at": "2026-12-30", "items": [{"名称": "a\x00b"}]}),
+        ("", {"due_at": "2026-12-30", "\x00": "键"}),
+    ],
+    ids=["comment", "data value", "nested value", "data key"],
+)
+def test_a_nul_anywhere_in_the_text_is_refused_before_anything_is_written(
+    cast, ticket, comment, data
+):
+    # PostgreSQL cannot store NUL in text or jsonb: without this refusal it answers 500.
+    with pytest.raises(TransitionRefused) as refused:
+        apply_transition(ticket, "assign", actor=cast["town"], comment=comment, data=data)
+    assert refused.value.code == "invalid" and refused.value.allowed == ["assign"]
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.REPORTED
+    assert not Transition.objects.exists()
+    assert not AuditLog.objects.filter(action="transition").exists()
+
+
 def test_the_state_cannot_be_written_directly(ticket):
     with pytest.raises(ProtectedStateError):
         ticket.state = TicketState.CLOSED

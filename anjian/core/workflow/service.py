@@ -108,9 +108,23 @@ def allowed_actions(obj: models.Model, user: Any) -> list[str]:
     return allowed_actions_for_rows([obj], user)[obj.pk]
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def _check_requirements(
     action: Action, comment: str, attachments: Sequence[Any], data: dict[str, Any]
 ) -> None:
+    # PostgreSQL stores no NUL in text or jsonb: refused here for every workflow, before the
+    # record is written, so no action's own checks can come too late.
+    if _holds_nul(comment) or _holds_nul(data):
+        raise TransitionRefused("invalid", _("内容不能包含空字符"))
     if action.comment_required and not comment.strip():
         raise TransitionRefused("comment_required")
     if action.attachment_required and not attachments:
