@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import DurationField, F, Func, Min, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -351,20 +351,31 @@ def clear_alarms(sensor_id: int, levels: Collection[str], *, at: datetime) -> in
     ).update(cleared_at=at)
 
 
+class _Seconds(Func):
+    """A number of seconds as a duration: Django multiplies a duration on PostgreSQL but not on
+    SQLite, where a duration is a count of microseconds."""
+
+    output_field = DurationField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="make_interval(secs => %(expressions)s)")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s * 1000000)")
+
+
 def mark_offline(now: datetime | None = None) -> int:
     """Sensors silent for three sampling intervals go offline and raise an ``offline`` alarm
     (one query finds them); returns how many went offline."""
     now = now or timezone.now()
-    silent = [
-        sensor
-        for sensor in Sensor.objects.filter(online=True).only(
-            "pk", "last_seen_at", "sampling_interval_s"
-        )
-        if sensor.last_seen_at is None
-        or sensor.last_seen_at < now - timedelta(seconds=3 * sensor.sampling_interval_s)
-    ]
-    for sensor in silent:
+    silent_for = _Seconds(F("sampling_interval_s") * 3)
+    silent = list(
+        Sensor.objects.filter(online=True)
+        .filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=Value(now) - silent_for))
+        .values_list("pk", flat=True)
+    )
+    for pk in silent:
         with transaction.atomic():
-            if Sensor.objects.filter(pk=sensor.pk, online=True).update(online=False):
-                raise_alarm(sensor.pk, AlarmLevel.OFFLINE, at=now)
+            if Sensor.objects.filter(pk=pk, online=True).update(online=False):
+                raise_alarm(pk, AlarmLevel.OFFLINE, at=now)
     return len(silent)

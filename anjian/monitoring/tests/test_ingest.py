@@ -11,6 +11,7 @@ from anjian.core.models import Notification
 from anjian.core.workflow import apply_transition
 from anjian.monitoring import ingest, services
 from anjian.monitoring.models import Alarm, Reading, Rejection, Sensor
+from anjian.monitoring.tests.conftest import make_sensor
 from conftest import make_user
 
 BASE = timezone.now().replace(microsecond=0) - timedelta(hours=1)
@@ -104,8 +105,8 @@ def test_state_survives_a_restart(plant: Any, fresh_ingestor: Any) -> None:
 def test_offline_after_three_missed_intervals(plant: Any, fresh_ingestor: Any) -> None:
     fresh_ingestor.process([("TE-1", _at(0), 20)])
     seen = Sensor.objects.get(code="TE-1").last_seen_at
-    assert services.mark_offline(seen + timedelta(seconds=29)) == 0
-    assert services.mark_offline(seen + timedelta(seconds=36)) == 1
+    assert services.mark_offline(seen + timedelta(seconds=30)) == 0
+    assert services.mark_offline(seen + timedelta(seconds=30, microseconds=1)) == 1
     assert _levels() == [("offline", True)]
     assert not Sensor.objects.get(code="TE-1").online
     assert services.mark_offline(seen + timedelta(seconds=600)) == 0
@@ -113,6 +114,28 @@ def test_offline_after_three_missed_intervals(plant: Any, fresh_ingestor: Any) -
     fresh_ingestor.process([("TE-1", _at(20), 20)])
     assert _levels() == [("offline", False)]
     assert Sensor.objects.get(code="TE-1").online
+
+
+def test_offline_is_judged_per_sensor_interval_in_one_query(
+    plant: Any, fresh_ingestor: Any, city: Any, django_assert_num_queries: Any
+) -> None:
+    installation = Sensor.objects.get(code="TE-1").installation
+    make_sensor(installation, city, "TE-SLOW", sampling_interval_s=60)
+    fresh_ingestor.process([("TE-1", _at(0), 20), ("TE-SLOW", _at(0), 20)])
+    seen = Sensor.objects.get(code="TE-1").last_seen_at
+    with django_assert_num_queries(1):  # nothing silent yet: one query decides it
+        assert services.mark_offline(seen + timedelta(seconds=29)) == 0
+    assert services.mark_offline(seen + timedelta(seconds=100)) == 1
+    assert not Sensor.objects.get(code="TE-1").online
+    assert Sensor.objects.get(code="TE-SLOW").online
+    assert services.mark_offline(seen + timedelta(seconds=181)) == 1
+    assert not Sensor.objects.get(code="TE-SLOW").online
+
+
+def test_an_online_sensor_never_seen_goes_offline(plant: Any) -> None:
+    Sensor.objects.filter(code="TE-1").update(online=True, last_seen_at=None)
+    assert services.mark_offline() == 1
+    assert _levels() == [("offline", True)]
 
 
 @override_settings(MONITORING_ACKNOWLEDGE_MINUTES=5)
