@@ -58,7 +58,9 @@ run: install assets messages dossier-font
 	$(PY) manage.py demo_accounts --summary
 	@echo "Anjian: http://$(HOST):$(PORT)/"
 	$(VENV)/bin/celery -A anjian worker -B --pool solo --loglevel WARNING --schedule $(ANJIAN_VAR_DIR)/celerybeat-schedule & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  worker=$$!; \
+	  $(PY) manage.py simulate_sensors --http http://$(HOST):$(PORT) --period 10 >/dev/null & \
+	  simulator=$$!; trap "kill $$worker $$simulator 2>/dev/null" EXIT INT TERM; \
 	  $(VENV)/bin/gunicorn anjian.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 
 check: install

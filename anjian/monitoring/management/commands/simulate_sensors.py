@@ -4,7 +4,9 @@ Each sensor walks randomly around the middle of its normal band (between L and H
 range); now and then (``--excursion``, a probability per reading) it climbs past H or HH for a
 while, so alarms rise and clear. ``--mqtt URL`` publishes QoS 1 to ``anjian/v1/readings/{code}``;
 ``--http URL`` posts batches to ``/api/v1/readings`` with a token (``--token``, or one issued
-for ``--user``, by default the demo city office, when none is given): no broker needed.
+for ``--user``, by default the demo city office, when none is given): no broker needed. A round
+that cannot be sent (the server not up yet) is reported and skipped. ``make run`` runs it over
+HTTP against the demo city.
 """
 
 from __future__ import annotations
@@ -85,9 +87,15 @@ class Command(BaseCommand):
                 {"sensor": w.code, "ts": now, "value": w.step(rng, options["excursion"])}
                 for w in sensors
             ]
-            send(batch)
             rounds += 1
-            self.stdout.write(f"round {rounds}: {len(batch)} readings")
+            try:
+                send(batch)
+            except OSError as error:
+                # The server may still be starting (``make run`` starts both at once) or
+                # restarting: the round is skipped, the walk goes on.
+                self.stderr.write(f"round {rounds}: not sent ({error})")
+            else:
+                self.stdout.write(f"round {rounds}: {len(batch)} readings")
             if not options["rounds"] or rounds < options["rounds"]:
                 time.sleep(options["period"])
 
