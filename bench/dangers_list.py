@@ -63,8 +63,8 @@ def _insert_dangers(missing: int) -> None:
     table = HiddenDanger._meta.db_table
     enterprises = Enterprise._meta.db_table
     sql = f"""
-        WITH e AS (SELECT id, town_id, row_number() OVER (ORDER BY id) - 1 AS n,
-                          count(*) OVER () AS total FROM "{enterprises}")
+        WITH e AS (SELECT id, town_id, row_number() OVER (ORDER BY id) - 1 AS n
+                   FROM "{enterprises}")
         INSERT INTO "{table}" (enterprise_id, town_id, source, place, description, category,
             is_major, criterion_code, finder, found_at, responsible_person, deadline, state,
             created_at, closed_at)
@@ -77,7 +77,10 @@ def _insert_dangers(missing: int) -> None:
             now() - (g %% 365) * interval '1 day',
             CASE WHEN g %% 10 = 0 THEN NULL ELSE now() - (g %% 365) * interval '1 day'
                  + interval '9 days' END
-        FROM generate_series(1, %s) AS g JOIN e ON e.n = g %% e.total
+        FROM generate_series(1, %s) AS g
+        -- the count as a scalar, so the join is a hash join on e.n (e.total in the condition
+        -- made it a nested loop: 10^11 comparisons at 1,000,000 × 100,000)
+        JOIN e ON e.n = g %% (SELECT count(*) FROM "{enterprises}")
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [missing])

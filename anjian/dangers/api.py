@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from anjian.core.api import ApiError, ErrorOut, PageNumber
 from anjian.core.lifecycle_models import Attachment
+from anjian.core.planning import custom_plans
 from anjian.core.scoping import get_visible_or_404, resolve_in_scope
 from anjian.core.workflow import allowed_actions_for_rows
 from anjian.core.workflow.api import add_transition_routes
@@ -130,12 +131,16 @@ def list_dangers(
     rows = filters.apply(HiddenDanger.objects.visible_to(request.user))
     size = pagination.page_size
     offset = (pagination.page - 1) * size
-    page = list(
-        rows.select_related("enterprise", "town").order_by("-created_at", "-id")[
-            offset : offset + size
-        ]
-    )
-    return {"items": _rows(page, request.user), "count": rows.count()}
+    # The filters' values decide the plan (a partial index serves the open ones only when
+    # the planner sees the states): planned with them, not generically (anjian.core.planning).
+    with custom_plans():
+        page = list(
+            rows.select_related("enterprise", "town").order_by("-created_at", "-id")[
+                offset : offset + size
+            ]
+        )
+        count = rows.count()
+    return {"items": _rows(page, request.user), "count": count}
 
 
 @router.get("/hidden-dangers/{id}", response={200: DangerOut, 404: ErrorOut}, summary="隐患")

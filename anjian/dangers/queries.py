@@ -20,6 +20,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from anjian.core.planning import custom_plans
 from anjian.dangers.choices import OPEN_STATES, DangerState
 from anjian.dangers.models import HiddenDanger, ListedSupervision
 
@@ -83,8 +84,10 @@ def _annotated(user: Any, start: date | None, end: date | None) -> QuerySet[Any]
 
 
 def totals(user: Any, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+    """The figures over every danger ``user`` sees registered in the period."""
     today = timezone.localdate()
-    row = _annotated(user, start, end).aggregate(**_aggregates(today))
+    with custom_plans():
+        row = _annotated(user, start, end).aggregate(**_aggregates(today))
     return _rates(row)
 
 
@@ -97,7 +100,8 @@ def figures(
     if by == "month":
         rows = rows.annotate(month=TruncMonth("created_at"))
     today = timezone.localdate()
-    grouped = rows.values(key, label).annotate(**_aggregates(today))
+    with custom_plans():
+        grouped = list(rows.values(key, label).annotate(**_aggregates(today)))
     result = []
     for row in grouped:
         group = row[label]
@@ -116,15 +120,17 @@ def overview(user: Any) -> dict[str, Any]:
     """The home panel's figures: everything open now, and this year's rates."""
     today = timezone.localdate()
     year = totals(user, date(today.year, 1, 1), today)
-    now = (
-        HiddenDanger.objects.visible_to(user)
-        .order_by()
-        .aggregate(
-            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-            overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
-            major_open=Count("pk", filter=Q(is_major=True, state__in=OPEN_STATES)),
+    with custom_plans():
+        now = (
+            HiddenDanger.objects.visible_to(user)
+            .filter(state__in=OPEN_STATES)
+            .order_by()
+            .aggregate(
+                open=Count("pk"),
+                overdue=Count("pk", filter=Q(deadline__lt=today)),
+                major_open=Count("pk", filter=Q(is_major=True)),
+            )
         )
-    )
     listed = ListedSupervision.objects.visible_to(user).filter(state="listed").count()
     return {
         **now,

@@ -70,3 +70,20 @@ def test_a_tile_url_without_its_placeholders_refuses_to_start():
     result = _manage("check", ANJIAN_MAP_TILE_URL="https://tiles.example/map.png")
     assert result.returncode != 0 and "ANJIAN_MAP_TILE_URL" in result.stderr
     assert _manage("check", ANJIAN_MAP_TILE_URL="/tiles/{z}/{x}/{y}.png").returncode == 0
+
+
+@pytest.mark.django_db
+def test_custom_plans_hold_inside_and_end_with_the_block():
+    from anjian.core.planning import custom_plans
+
+    if connection.vendor != "postgresql":
+        with custom_plans():
+            pass  # nothing to set elsewhere
+        return
+    with connection.cursor() as cursor:
+        with pytest.raises(ZeroDivisionError), custom_plans():
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "force_custom_plan"
+            _ = 1 / 0
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
