@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anjian.core import audit
 from anjian.core.sheets import (
@@ -53,6 +54,15 @@ SHEET = Sheet(
     descriptions=False,
 )
 MAX_ROWS = 5000
+# The texts of a row, checked as the danger report form checks them (the description alone
+# may hold line breaks).
+TEXTS = (
+    ("place", gettext_lazy("隐患部位"), 200),
+    ("description", gettext_lazy("隐患描述"), 2000),
+    ("finder", gettext_lazy("发现人"), 50),
+    ("responsible_person", gettext_lazy("整改责任人"), 50),
+)
+REQUIRED_TEXTS = ("place", "description")
 
 
 class LedgerRejected(Exception):
@@ -107,13 +117,12 @@ def _check(row: Row, enterprises: _Enterprises) -> dict[str, Any]:
         category = accepted_labels(DangerCategory).get(row.text("category"))
         if category is None:
             row.error("category", _("隐患类别无效"))
-    for key, limit in (("place", 200), ("description", 2000), ("finder", 50),
-                       ("responsible_person", 50)):  # fmt: skip
-        text = row.text(key)
-        if len(text) > limit or "\x00" in text:
-            row.error(key, _("不能超过%(n)s字") % {"n": limit})
-        elif key in ("place", "description") and not text:
-            row.error(key, _("不能为空"))
+    for key, label, limit in TEXTS:
+        try:
+            services.clean_text(row.text(key), label, limit, required=key in REQUIRED_TEXTS,
+                                one_line=key != "description")  # fmt: skip
+        except ValidationError as error:
+            row.error(key, " ".join(error.messages))
     deadline = _date(row, "deadline")
     if deadline is None and not row.text("deadline"):
         row.error("deadline", _("请填写整改期限"))

@@ -9,6 +9,7 @@ error, a 422) with a Chinese message, or ``PermissionDenied`` (403) for a role t
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from anjian.core import audit, deadlines
@@ -57,6 +59,7 @@ __all__ = [
     "ItemResult",
     "add_progress_report",
     "add_rectification_plan",
+    "clean_text",
     "complete_task",
     "create_danger",
     "create_extension_request",
@@ -83,6 +86,9 @@ HOLIDAY_NOTICE_DAYS = 3
 # Days to rectify a danger found by a self-inspection task (the finder may set any deadline
 # when reporting by hand). A local working rule, not a regulation: configurable.
 RECTIFY_DAYS = {"general": 7, "major": 30}
+# What a one-line field (a place, a name) refuses: control characters, tabs and line breaks
+# among them; a one-line text is shown in one table cell, a spreadsheet cell, a PDF line.
+ONE_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 def may_report(user: Any) -> bool:
@@ -95,10 +101,21 @@ def rectify_days(is_major: bool) -> int:
     return int(days["major" if is_major else "general"])
 
 
-def _text(value: Any, label: str, max_length: int, *, required: bool = True) -> str:
+def clean_text(
+    value: Any,
+    label: str | Promise,
+    max_length: int,
+    *,
+    required: bool = True,
+    one_line: bool = False,
+) -> str:
+    """The text stripped; refused with a message naming the field when it holds a NUL
+    (PostgreSQL stores none), a tab or line break in a one-line field, or is too long."""
     text = str(value or "").strip()
     if "\x00" in text:
         raise ValidationError(_("%(field)s不能包含NUL字符") % {"field": label})
+    if one_line and ONE_LINE_BREAKS.search(text):
+        raise ValidationError(_("%(field)s不能包含换行符或制表符") % {"field": label})
     if required and not text:
         raise ValidationError(_("请填写%(field)s") % {"field": label})
     if len(text) > max_length:
@@ -148,14 +165,14 @@ def create_danger(
         enterprise=enterprise,
         town_id=enterprise.town_id,
         source=source,
-        place=_text(data.get("place"), _("隐患部位"), 200),
-        description=_text(data.get("description"), _("隐患描述"), 2000),
+        place=clean_text(data.get("place"), _("隐患部位"), 200, one_line=True),
+        description=clean_text(data.get("description"), _("隐患描述"), 2000),
         category=category,
         is_major=bool(code) or bool(data.get("is_major")),
         criterion_code=code,
-        finder=_text(data.get("finder"), _("发现人"), 50, required=False),
-        responsible_person=_text(
-            data.get("responsible_person"), _("整改责任人"), 50, required=False
+        finder=clean_text(data.get("finder"), _("发现人"), 50, required=False, one_line=True),
+        responsible_person=clean_text(
+            data.get("responsible_person"), _("整改责任人"), 50, required=False, one_line=True
         ),
         found_at=data.get("found_at") or timezone.now(),
         deadline=deadline,
@@ -233,11 +250,13 @@ def add_rectification_plan(
         previous.delete()
     plan = RectificationPlan.objects.create(
         danger=danger,
-        owner=_text(data.get("owner"), _("责任人"), 50, required=False),
-        measures=_text(data.get("measures"), _("治理措施"), 2000, required=False),
+        owner=clean_text(data.get("owner"), _("责任人"), 50, required=False, one_line=True),
+        measures=clean_text(data.get("measures"), _("治理措施"), 2000, required=False),
         funds=funds,
         deadline=plan_deadline if isinstance(plan_deadline, date) else None,
-        contingency_plan=_text(data.get("contingency_plan"), _("应急预案"), 2000, required=False),
+        contingency_plan=clean_text(
+            data.get("contingency_plan"), _("应急预案"), 2000, required=False
+        ),
         created_by=actor,
     )
     audit.record(
@@ -274,7 +293,7 @@ def create_extension_request(
         danger=danger,
         previous_deadline=danger.deadline,
         requested_deadline=requested,
-        reason=_text(reason, _("延期理由"), 1000),
+        reason=clean_text(reason, _("延期理由"), 1000),
         requested_by=actor,
     )
     audit.record(
@@ -368,7 +387,7 @@ def add_progress_report(listing: ListedSupervision, text: str, *, actor: Any) ->
     if listing.state != "listed":
         raise ValidationError(_("已摘牌，不再报送进展"))
     report = ProgressReport.objects.create(
-        listing=listing, text=_text(text, _("进展情况"), 2000), reported_by=actor
+        listing=listing, text=clean_text(text, _("进展情况"), 2000), reported_by=actor
     )
     deadlines.close_deadline(listing, "progress", actor=actor)
     deadlines.set_deadline(
@@ -395,9 +414,9 @@ def create_inspection_plan(
     plan = InspectionPlan.objects.create(
         enterprise=enterprise,
         checklist=data["checklist"],
-        name=_text(data.get("name"), _("计划名称"), 100),
+        name=clean_text(data.get("name"), _("计划名称"), 100, one_line=True),
         frequency=data["frequency"],
-        post=_text(data.get("post"), _("岗位"), 50, required=False),
+        post=clean_text(data.get("post"), _("岗位"), 50, required=False, one_line=True),
         assignee=data.get("assignee"),
         created_by=actor,
     )
@@ -501,7 +520,7 @@ def complete_task(
     dangers = []
     for result in results:
         item = items[result.item_id]
-        note = _text(result.note, _("说明"), 300, required=False)
+        note = clean_text(result.note, _("说明"), 300, required=False, one_line=True)
         danger = None
         if not result.passed:
             if not result.photos:

@@ -127,6 +127,7 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
         extension.actions = [
             ExtensionRequest.workflow.actions[name] for name in extension_actions[extension.pk]
         ]
+        extension.history = history(extension)  # the refusal's reason among them
     listings = list(
         danger.listings.order_by("-listed_at", "-id")
         .select_related("department")
@@ -139,6 +140,7 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ListedSupervision.workflow.actions[name] for name in listing_actions[listing.pk]
         ]
         listing.may_report = own and listing.state == "listed"
+        listing.history = history(listing)  # the lifting's comment
     plan = getattr(danger, "plan", None)
     context = {
         "danger": danger,
@@ -473,7 +475,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.ItemResult(
                     item.pk,
                     verdict == "pass",
-                    request.POST.get(f"note-{item.pk}", "")[:300],
+                    request.POST.get(f"note-{item.pk}", ""),
                     tuple(request.FILES.getlist(f"photo-{item.pk}")),
                 )
             )

@@ -202,11 +202,23 @@ def pdf_styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# reportlab splits a table across pages between rows only: a row taller than a page cannot be
+# set at all (LayoutError, a 500). A longer value (a 2000-character description) is set in
+# rows of at most this many characters, the later ones without a label.
+ROW_CHARS = 400
+
+
+def _rows_of(label: str, value: str) -> Rows:
+    chunks = [value[start : start + ROW_CHARS] for start in range(0, len(value), ROW_CHARS)]
+    return [(label if n == 0 else "", chunk) for n, chunk in enumerate(chunks or [value])]
+
+
 def pdf_table(rows: Rows, styles: dict[str, ParagraphStyle]) -> Table:
     """A two-column table of (label, value) rows, each cell through :func:`pdf_paragraph`."""
     data = [
-        [pdf_paragraph(label, styles["base"]), pdf_paragraph(value or "—", styles["base"])]
+        [pdf_paragraph(part_label, styles["base"]), pdf_paragraph(part or "—", styles["base"])]
         for label, value in rows
+        for part_label, part in _rows_of(label, value or "")
     ]
     table = Table(data, colWidths=[45 * mm, 125 * mm])
     table.setStyle(

@@ -58,3 +58,11 @@ def test_a_good_ledger_registers_every_row(works, people):
     assert c.get("/dangers/template.xlsx").status_code == 200
     response = c.post("/dangers/import/", {"file": _ledger(_row(works))})
     assert response.status_code == 302 and HiddenDanger.objects.count() == 3
+
+
+def test_a_line_break_in_a_one_line_cell_is_named(works, people):
+    with pytest.raises(importing.LedgerRejected) as rejected:
+        importing.import_ledger(_ledger(_row(works, finder="张三\t李四")), actor=people["town"])
+    [error] = rejected.value.errors
+    assert "发现人不能包含换行符或制表符" in str(error)
+    assert not HiddenDanger.objects.exists()

@@ -283,3 +283,27 @@ def test_state_is_never_assigned(danger):
         danger.state = DangerState.CLOSED_OUT
     with pytest.raises(ProtectedStateError):
         HiddenDanger.objects.filter(pk=danger.pk).update(state=DangerState.CLOSED_OUT)
+
+
+def test_a_one_line_text_refuses_a_line_break_and_names_the_field(works, people):
+    with pytest.raises(ValidationError) as refused:
+        report(works, people["town"], place="罐区\n二号")
+    assert refused.value.messages == ["隐患部位不能包含换行符或制表符"]
+    report(works, people["town"], description="第一行\n第二行")  # a description may hold lines
+    assert HiddenDanger.objects.count() == 1
+
+
+def test_a_too_long_comment_refuses_the_whole_transition(danger, people):
+    with pytest.raises(TransitionRefused) as refused:
+        apply_transition(danger, "assess", actor=people["town"], comment="长" * 2001)
+    assert "2000" in str(refused.value.message)
+    danger.refresh_from_db()
+    assert danger.state == DangerState.REPORTED and not danger.is_major
+    apply_transition(danger, "assess", actor=people["town"], comment="长" * 2000)
+
+
+def test_a_long_description_is_set_in_the_pdfs_over_several_rows(works, people):
+    from anjian.dangers import documents
+
+    danger = report(works, people["town"], description="长" * 2000)
+    assert documents.rectification_notice_pdf(danger).startswith(b"%PDF")
