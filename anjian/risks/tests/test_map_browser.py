@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from anjian.accounts.choices import Role
 from anjian.enterprises.demo import town_seats
@@ -105,4 +106,44 @@ def test_the_city_office_loads_town_boundaries_and_the_map_shades_the_towns(
     assert shades == [("blue", 0.15), ("red", 0.65), ("yellow", 0.15)]
     page.wait_for_timeout(500)
     page.screenshot(path=str(DOCS / "risks-map-towns.png"))
+    assert errors == []
+
+
+# The centre of the canvas pixels drawn in the major level's red, in page coordinates.
+_RED_DOT = """canvas => {
+  const rect = canvas.getBoundingClientRect();
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let x = 0, y = 0, n = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i] > 180 && pixels[i + 1] < 60 && pixels[i + 2] < 60 && pixels[i + 3] > 200) {
+      x += (i / 4) % canvas.width; y += Math.floor(i / 4 / canvas.width); n++;
+    }
+  }
+  return n ? [rect.left + x / n * rect.width / canvas.width,
+              rect.top + y / n * rect.height / canvas.height] : null;
+}"""
+
+
+def test_clicking_a_marker_opens_a_popup_linking_to_the_enterprise(browser_page, monkeypatch):
+    """The popups are made on the click, not ahead for every marker: the link must still come."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page = browser_page
+    city = make_user("risk_popup_city", (Role.CITY, CITY_CODE))
+    town = Town.objects.order_by("code").first()
+    lng, lat = town_seats()[town.code]
+    enterprise = make_enterprise(town, "滕州市弹窗测试化工有限公司", longitude=lng, latitude=lat)
+    point_with(enterprise, city, LEC_MAJOR)
+    _signed_in(page, city)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{page.base_url}/risks/map/")
+    page.wait_for_selector("#risk-map[data-loaded='1']")
+    assert page.locator(".leaflet-popup").count() == 0
+    dot = page.eval_on_selector("#risk-map .leaflet-overlay-pane canvas", _RED_DOT)
+    assert dot, "the major enterprise's red dot is drawn"
+    page.mouse.click(*dot)
+    link = page.locator("#risk-map .leaflet-popup-content a")
+    expect(link).to_have_attribute("href", f"/risks/enterprises/{enterprise.pk}/")
+    assert link.inner_text().startswith("滕州市弹窗测试化工有限公司 · ")
     assert errors == []

@@ -21,7 +21,7 @@
   const countEl = document.getElementById(d.count);
   const rank = d.rank ? d.rank.split(",") : [];
 
-  const map = L.map(el, {preferCanvas: true, maxZoom: 18}).setView([35.06, 117.15], 10);
+  const map = L.map(el, {preferCanvas: true, minZoom: 9, maxZoom: 18}).setView([35.06, 117.15], 10);
   map.attributionControl.setPrefix(false);  // plain text: no Leaflet link and flag
   if (d.tiles) {
     L.tileLayer(d.tiles, {attribution: d.tileAttribution || "", maxZoom: 18}).addTo(map);
@@ -62,15 +62,60 @@
     });
   }
 
-  function rows(data) {  // [id, lng, lat, name, key] whatever the answer's form
-    if (!data.features) return data.points;
-    return data.features.map(f => [f.properties.enterprise, f.geometry.coordinates[0],
-      f.geometry.coordinates[1], f.properties.name, f.properties[d.keyProperty]]);
+  // One marker class per key, its style on the prototype: making a marker copies no options,
+  // so a hundred thousand of them cost little.
+  const dots = {};
+  function dotClass(key) {
+    if (!dots[key]) {
+      const style = styles[key] || styles[fallback];
+      dots[key] = L.CircleMarker.extend({
+        options: Object.assign({radius: 7, weight: 1.5, fillOpacity: 0.95, key: key}, style),
+      });
+    }
+    return dots[key];
+  }
+  function dot(id, lng, lat, name, key) {
+    const marker = new (dotClass(key))([lat, lng]);
+    marker.enterprise = id;
+    marker.title = name;
+    return marker;
+  }
+  function markers(data) {  // the answer in either form, read without intermediate rows
+    const made = [];
+    if (data.features) {
+      for (const f of data.features) {
+        const p = f.properties, at = f.geometry.coordinates;
+        made.push(dot(p.enterprise, at[0], at[1], p.name, p[d.keyProperty]));
+      }
+    } else {
+      for (const [id, lng, lat, name, key] of data.points) made.push(dot(id, lng, lat, name, key));
+    }
+    return made;
   }
 
-  let cluster = null;
+  // One popup for the whole map, its link made when a marker is clicked: none is built ahead.
+  const popup = L.popup();
+  function openPopup(event) {
+    const marker = event.layer;
+    const key = marker.options.key;
+    const link = document.createElement("a");  // a text node: names are not markup
+    link.href = d.detail + marker.enterprise + "/";
+    link.textContent = d.popupKey ? marker.title + " · " + (labels[key] || key) : marker.title;
+    popup.setLatLng(marker.getLatLng()).setContent(link).openOn(map);
+  }
+
+  // markercluster calls chunkProgress after each chunk, the last one just before it puts the
+  // clusters on the map, in the same task: the microtask runs once they are there.
+  let clustered = null;
+  const cluster = L.markerClusterGroup({
+    chunkedLoading: true,
+    chunkDelay: 1,  // a short pause between chunks is enough for the browser to answer input
+    iconCreateFunction: clusterIcon,
+    chunkProgress: (done, total) => { if (done === total && clustered) queueMicrotask(clustered); },
+  }).on("click", openPopup);
   let areas = null;
   let generation = 0;
+  let settled = Promise.resolve();  // the last clustering: a new one waits for it to end
 
   function query() {
     const params = new URLSearchParams();
@@ -80,33 +125,32 @@
     return params.toString();
   }
 
-  function show(data) {
+  function show(data, mine) {
+    const made = markers(data);
     const used = new Set();
-    const points = rows(data);
-    const layer = L.markerClusterGroup({chunkedLoading: true, iconCreateFunction: clusterIcon});
-    for (const [id, lng, lat, name, key] of points) {
-      const style = styles[key] || styles[fallback] || {};
-      used.add(style.fillColor);
-      const marker = L.circleMarker([lat, lng], Object.assign(
-        {radius: 7, weight: 1.5, fillOpacity: 0.95, key: key}, style));
-      const link = document.createElement("a");
-      link.href = d.detail + id + "/";
-      link.textContent = d.popupKey ? name + " · " + (labels[key] || key) : name;
-      marker.bindPopup(link);
-      layer.addLayer(marker);
-    }
-    if (cluster) map.removeLayer(cluster);
-    cluster = layer;
-    map.addLayer(cluster);
-    let text = d.countLabel + points.length;
+    for (const marker of made) used.add(marker.options.fillColor);
+    let text = d.countLabel + made.length;
     const present = rank.filter(k => data.counts && data.counts[k]);
     if (present.length) {
       text += "（" + present.map(k => (labels[k] || k) + " " + data.counts[k]).join("，") + "）";
     }
-    countEl.textContent = text;
-    el.dataset.colours = Array.from(used).join(";");  // what the markers are drawn in
-    el.dataset.levels = present.join(",");
-    el.dataset.loaded = String(points.length);
+    // markercluster cannot stop a chunked load: the next one starts when this one has ended.
+    settled = settled.then(() => new Promise(resolve => {
+      if (mine !== generation) { resolve(); return; }
+      map.closePopup(popup);
+      cluster.clearLayers();
+      clustered = () => {
+        clustered = null;
+        if (mine === generation) {  // else a newer answer is on its way: it will say so
+          countEl.textContent = text;
+          el.dataset.colours = Array.from(used).join(";");  // what the markers are drawn in
+          el.dataset.levels = present.join(",");
+          el.dataset.loaded = String(made.length);  // every marker loaded and clustered
+        }
+        resolve();
+      };
+      cluster.addLayers(made);
+    }));
   }
 
   const areaRenderer = L.svg();  // a few areas: SVG paths, each its own element and tooltip
@@ -139,7 +183,7 @@
     let chain = Promise.resolve();
     if (d.areas) chain = get(d.areas, qs).then(data => { if (mine === generation) shade(data); });
     return chain.then(() => get(d.points, qs))
-      .then(data => { if (mine === generation) show(data); });
+      .then(data => { if (mine === generation) show(data, mine); });
   }
 
   function refilter() {
@@ -165,6 +209,7 @@
       interactive: false,
     }).addTo(map);
     map.fitBounds(boundary.getBounds());
+    map.addLayer(cluster);
     return load(d.query);
   });
 })();
