@@ -30,13 +30,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 # packages' files byte for byte (rather than stripping the comment) keeps them checkable against
 # the lock file's integrity hashes and lets the browser's tools show the sources.
 $(VENDOR)/.copied: node_modules/.package-lock.json Makefile
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/leaflet $(VENDOR)/markercluster
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/leaflet
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
-	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map node_modules/leaflet.markercluster/dist/MarkerCluster*.css $(VENDOR)/markercluster/
 	touch $@
 
 assets: $(VENDOR)/.copied

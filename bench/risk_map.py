@@ -1,8 +1,9 @@
 """``GET /api/v1/risk-map`` (the city's four-colour map) against raw SQL + orjson, same run.
 
 The floor is the same scoped query the endpoint runs (its SQL compiled from the same
-queryset), executed on a cursor and serialised by orjson into the same FeatureCollection:
-the ratio is what Django, ninja and the view add. Issue target: at most 1.5x for 100,000
+queryset), executed on a cursor and serialised by orjson into the same FeatureCollection
+(``feature_collection_json``, the view's own serialisation, the cyclic collector paused as
+there): the ratio is what Django, ninja and the view add. Issue target: at most 1.5x for 100,000
 enterprises. Size: ``RISK_BENCH_ENTERPRISES`` (default 10,000, to run in minutes on a shared
 machine); database: ``RISK_BENCH_DATABASE_URL`` (its own, kept between runs).
 
@@ -88,7 +89,7 @@ def main() -> None:
     from django.test import Client
 
     from anjian.enterprises.models import Enterprise
-    from anjian.risks.api import feature_collection
+    from anjian.risks.api import feature_collection_json
     from anjian.risks.queries import RiskFilter
 
     user = _prepare()
@@ -106,7 +107,7 @@ def main() -> None:
     def raw() -> bytes:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return orjson.dumps(feature_collection(cursor.fetchall()))
+            return feature_collection_json(cursor.fetchall())
 
     def api() -> bytes:
         response = client.get("/api/v1/risk-map")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from typing import Any
 
+import orjson
 import pytest
 from django.test import Client
 
 from anjian.risks import services
+from anjian.risks.api import feature_collection, feature_collection_json
 from anjian.risks.models import Hazard, RiskPoint
 from anjian.risks.tests.conftest import LEC_HIGH, LEC_LOW, LEC_MAJOR, point_with
 
@@ -65,6 +68,19 @@ def test_the_risk_map_is_geojson_of_the_visible_enterprises(
     assert {f["properties"]["enterprise"] for f in scoped["features"]} == {pair[0].pk}
     only_major = _client(city).get("/api/v1/risk-map?level=major").json()
     assert {f["properties"]["risk_level"] for f in only_major["features"]} == {"major"}
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_map_json_pauses_the_collector_only_while_it_serialises() -> None:
+    rows = [(1, "滕州市甲化工有限公司", "major", 117.15, 35.08)]
+    assert orjson.loads(feature_collection_json(rows)) == feature_collection(rows)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        feature_collection_json(rows)
+        assert not gc.isenabled()  # a caller's own pause is left as it was
+    finally:
+        gc.enable()
 
 
 def test_the_enterprise_api_carries_the_level(pair: Any, city: Any) -> None:
