@@ -13,28 +13,10 @@ from django.utils.translation import gettext as _
 from anjian.core import deadlines
 from anjian.core.services import notify
 from anjian.core.workflow import TransitionRefused
-from anjian.core.workflow.declaration import Effect
 from anjian.enterprises.facts import OPEN_MAJOR_DANGER, facts_changed
 from anjian.standards import major_danger, rectification
 
 TRUE = {True, "1", "true", "on", "yes", "True"}
-# A transition's comment (an opinion, the reason for cancelling, refusing or lifting): the core
-# keeps any length; the danger page and the closing-out record show it whole, so it is bounded.
-COMMENT_LIMIT = 2000
-
-
-def checked(effect: Effect | None = None) -> Effect:
-    """``effect``, run only once the transition's comment fits; a longer comment refuses the
-    whole transition (the record written before the effects is rolled back with it)."""
-
-    def run(obj: Any, record: Any, *, actor: Any, data: dict[str, Any]) -> None:
-        if len(record.comment) > COMMENT_LIMIT:
-            raise TransitionRefused("invalid", _("意见不能超过%(n)s字") % {"n": COMMENT_LIMIT})
-        if effect is not None:
-            effect(obj, record, actor=actor, data=data)
-
-    run.__doc__ = effect.__doc__ if effect is not None else checked.__doc__
-    return run
 
 
 def major_changed(danger: Any) -> None:

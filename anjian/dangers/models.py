@@ -164,7 +164,7 @@ class HiddenDanger(models.Model):
                 [S.REPORTED],
                 S.ASSESSED,
                 the_authorities,
-                effect=effects.checked(effects.assess),
+                effect=effects.assess,
             ),
             Action(
                 "start_rectification",
@@ -172,7 +172,7 @@ class HiddenDanger(models.Model):
                 [S.ASSESSED],
                 S.RECTIFYING,
                 the_enterprise,
-                effect=effects.checked(effects.start_rectification),
+                effect=effects.start_rectification,
             ),
             Action(
                 "submit",
@@ -181,7 +181,6 @@ class HiddenDanger(models.Model):
                 S.AWAITING_VERIFICATION,
                 the_enterprise,
                 attachment_required=True,  # the photo after rectification
-                effect=effects.checked(),
             ),
             Action(
                 "reject",
@@ -190,7 +189,6 @@ class HiddenDanger(models.Model):
                 S.RECTIFYING,
                 the_authorities,
                 comment_required=True,
-                effect=effects.checked(),
             ),
             Action(
                 "close_out",
@@ -198,7 +196,7 @@ class HiddenDanger(models.Model):
                 [S.AWAITING_VERIFICATION],
                 S.CLOSED_OUT,
                 the_authorities,
-                effect=effects.checked(effects.close_out),
+                effect=effects.close_out,
             ),
             Action(
                 "cancel",
@@ -207,7 +205,7 @@ class HiddenDanger(models.Model):
                 S.CANCELLED,
                 _town_or_city,
                 comment_required=True,
-                effect=effects.checked(effects.cancel),
+                effect=effects.cancel,
                 awaits=False,
             ),
         ],
@@ -350,7 +348,7 @@ class ExtensionRequest(models.Model):
                 [ExtensionState.REQUESTED],
                 ExtensionState.APPROVED,
                 _authorities("danger__"),
-                effect=effects.checked(effects.approve_extension),
+                effect=effects.approve_extension,
             ),
             Action(
                 "refuse",
@@ -359,7 +357,6 @@ class ExtensionRequest(models.Model):
                 ExtensionState.REFUSED,
                 _authorities("danger__"),
                 comment_required=True,
-                effect=effects.checked(),
             ),
         ],
     )
@@ -441,7 +438,7 @@ class ListedSupervision(models.Model):
                 ListingState.LIFTED,
                 _listing_unit,
                 comment_required=True,
-                effect=effects.checked(effects.lift),
+                effect=effects.lift,
             ),
         ],
     )

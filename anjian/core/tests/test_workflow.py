@@ -110,6 +110,19 @@ def test_a_nul_anywhere_in_the_text_is_refused_before_anything_is_written(
     assert not AuditLog.objects.filter(action="transition").exists()
 
 
+def test_a_comment_longer_than_the_limit_is_refused_for_every_workflow(cast, ticket):
+    with pytest.raises(TransitionRefused) as refused:
+        apply_transition(
+            ticket, "assign", actor=cast["town"], comment="长" * 2001, data={"due_at": due_in(5)}
+        )
+    assert refused.value.code == "invalid"
+    assert not Transition.objects.exists()
+    record = apply_transition(
+        ticket, "assign", actor=cast["town"], comment="长" * 2000, data={"due_at": due_in(5)}
+    )
+    assert len(record.comment) == 2000
+
+
 def test_the_state_cannot_be_written_directly(ticket):
     with pytest.raises(ProtectedStateError):
         ticket.state = TicketState.CLOSED

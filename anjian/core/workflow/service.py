@@ -108,6 +108,11 @@ def allowed_actions(obj: models.Model, user: Any) -> list[str]:
     return allowed_actions_for_rows([obj], user)[obj.pk]
 
 
+# A transition's comment (an opinion, a reason for cancelling, refusing or lifting) is shown whole
+# on its object's page and in its records (a closing-out record, a PDF): bounded for every workflow.
+COMMENT_LIMIT = 2000
+
+
 def _holds_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -125,6 +130,8 @@ def _check_requirements(
     # record is written, so no action's own checks can come too late.
     if _holds_nul(comment) or _holds_nul(data):
         raise TransitionRefused("invalid", _("内容不能包含空字符"))
+    if len(comment) > COMMENT_LIMIT:
+        raise TransitionRefused("invalid", _("意见不能超过%(n)s字") % {"n": COMMENT_LIMIT})
     if action.comment_required and not comment.strip():
         raise TransitionRefused("comment_required")
     if action.attachment_required and not attachments:
